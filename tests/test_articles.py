@@ -1,0 +1,193 @@
+"""The article parsers: the reference scrape, every fixture variation, and bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.articles import parse_date, read_articles, split_authors
+from index.model import Article, Problem
+from tests.conftest import FIXTURES, REFERENCE
+
+ARTICLE_FIXTURES = FIXTURES / "articles"
+
+
+def _parse_one(path: Path) -> Article:
+    [item] = list(read_articles([path]))
+    assert isinstance(item, Article), item
+    return item
+
+
+def _as_expected(article: Article) -> dict[str, object]:
+    return {
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": article.published.isoformat() if article.published else None,
+        "updated": article.updated.isoformat() if article.updated else None,
+        "paragraphs": list(article.paragraphs),
+        "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
+        "bio": article.bio,
+    }
+
+
+def test_reference_article_parses_exactly() -> None:
+    article = _parse_one(REFERENCE)
+    assert article.title == "China May Be Preparing for North Korean Exodus"
+    assert article.authors == ("Joshua Philipp",)
+    assert article.published == date(2017, 5, 4)
+    assert article.updated == date(2017, 5, 4)
+    assert len(article.paragraphs) == 9
+    assert article.paragraphs[0].startswith("The Chinese regime may be preparing")
+    assert article.paragraphs[-1].startswith("China’s call for interpreters")
+    assert [c.credit for c in article.captions] == [
+        "JOHANNES EISELE/AFP/Getty Images",
+        "GREG BAKER/AFP/Getty Images",
+    ]
+    assert article.bio.startswith("Joshua Philipp is senior investigative reporter")
+    everything = " ".join([*article.paragraphs, *(c.text for c in article.captions), article.bio])
+    assert "twitter" not in everything.lower()
+    for caption in article.captions:
+        assert all(caption.text not in paragraph for paragraph in article.paragraphs)
+    assert "\u00a0" not in everything and "  " not in everything
+
+
+def _fixture_cases() -> list[Path]:
+    return sorted(p for p in ARTICLE_FIXTURES.iterdir() if p.suffix in {".txt", ".jsonl"})
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(_fixture_cases()) >= 12
+
+
+@pytest.mark.parametrize("path", _fixture_cases(), ids=lambda p: p.name)
+def test_fixture_parses_as_expected(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    items = list(read_articles([path]))
+    assert not [i for i in items if isinstance(i, Problem)]
+    parsed = [_as_expected(item) for item in items if isinstance(item, Article)]
+    assert parsed == (expected if isinstance(expected, list) else [expected])
+
+
+def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
+    first = _parse_one(REFERENCE)
+    again = _parse_one(REFERENCE)
+    assert first.id == again.id and first.content_hash == again.content_hash
+    edited = tmp_path / REFERENCE.name
+    edited.write_text(REFERENCE.read_text(encoding="utf-8").replace("urgently", "quickly"), encoding="utf-8")
+    changed = _parse_one(edited)
+    assert changed.id == first.id
+    assert changed.content_hash != first.content_hash
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5/4/2017", date(2017, 5, 4)),
+        ("12/31/2009 10:15 AM", date(2009, 12, 31)),
+        ("May 4, 2017", date(2017, 5, 4)),
+        ("Sept. 11, 2016", date(2016, 9, 11)),
+        ("4 May 2017", date(2017, 5, 4)),
+        ("2017-05-04", date(2017, 5, 4)),
+        ("2017-05-04T10:00:00+02:00", date(2017, 5, 4)),
+        ("13/45/2017", None),
+        ("Smarch 4, 2017", None),
+        ("yesterday", None),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Joshua Philipp", ("Joshua Philipp",)),
+        ("By Ana Silva and Tom Reed", ("Ana Silva", "Tom Reed")),
+        ("Ana Silva, Tom Reed and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
+        ("Ana Silva, Tom Reed, and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
+        ("BY ana silva & Tom Reed", ("ana silva", "Tom Reed")),
+    ],
+)
+def test_split_authors(byline: str, names: tuple[str, ...]) -> None:
+    assert split_authors(byline) == names
+
+
+def _problems(tmp_path: Path, name: str, content: bytes) -> list[Problem]:
+    path = tmp_path / name
+    path.write_bytes(content)
+    items = list(read_articles([path]))
+    return [item for item in items if isinstance(item, Problem)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"\n\n   \n", "empty file"),
+        ("image.txt", bytes(range(256)) * 4, "binary file"),
+        ("bad-bytes.txt", "Headline\n\nBody text".encode() + b"\x81\x8d\x8f\x90\x9d\xff\xfe", "undecodable"),
+        ("no-headline.txt", b"5/4/2017\n\nThe body starts here.\n", "no recognisable headline"),
+        ("long-headline.txt", b"word " * 200 + b"\n\nbody\n", "no recognisable headline"),
+        ("only-header.txt", b"A Headline\n\nJoshua Philipp\n5/4/2017\n", "no body text"),
+    ],
+)
+def test_bad_text_files_are_reported_with_a_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    [problem] = _problems(tmp_path, name, content)
+    assert problem.source.endswith(name)
+    assert reason in problem.reason
+
+
+def test_a_huge_file_is_reported_without_being_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.write(b"Headline\n\n")
+        handle.truncate(20 * 1024 * 1024)
+    [problem] = [i for i in read_articles([path]) if isinstance(i, Problem)]
+    assert "file too large (21.0 MB" in problem.reason
+
+
+def test_bad_json_lines_are_reported_by_line_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "wire.jsonl"
+    lines = [
+        json.dumps({"id": "a", "title": "Good one", "body": "Text."}),
+        '{"id": "b", "title": "Broken", ',
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "c", "body": "no title"}),
+        json.dumps({"id": "d", "title": "Bad date", "published": "someday"}),
+        json.dumps({"id": "e", "title": "Bad body", "body": 42}),
+        "",
+        json.dumps({"id": "f", "title": "Good two", "body": ["P1", "P2"], "published": "2020-01-02"}),
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    items = list(read_articles([path]))
+    articles = [i for i in items if isinstance(i, Article)]
+    problems = {p.line: p.reason for p in items if isinstance(p, Problem)}
+    assert [a.title for a in articles] == ["Good one", "Good two"]
+    assert articles[1].paragraphs == ("P1", "P2")
+    assert set(problems) == {2, 3, 4, 5, 6}
+    assert problems[2].startswith("invalid JSON")
+    assert "expected a JSON object" in problems[3]
+    assert "missing 'title'" in problems[4]
+    assert "'published' is not a date" in problems[5]
+    assert "'body' must be" in problems[6]
+
+
+def test_a_missing_source_is_reported(tmp_path: Path) -> None:
+    [problem] = list(read_articles([tmp_path / "nope"]))
+    assert isinstance(problem, Problem) and "no such file" in problem.reason
+
+
+def test_a_folder_is_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.txt").write_bytes(REFERENCE.read_bytes())
+    (tmp_path / "one.txt").write_bytes(REFERENCE.read_bytes())
+    (tmp_path / ".hidden.txt").write_bytes(REFERENCE.read_bytes())
+    (tmp_path / "notes.md").write_text("# not an article")
+    items = list(read_articles([tmp_path]))
+    assert [Path(i.source).name for i in items] == ["two.txt", "one.txt"]
+    assert len({i.id for i in items if isinstance(i, Article)}) == 2
