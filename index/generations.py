@@ -1,0 +1,164 @@
+"""Where index generations live, which one is current, and the atomic switch.
+
+An index root holds one folder per generation and a ``CURRENT`` file naming the
+generation that serves. A new generation is built beside the current one and
+becomes current by an atomic rename of ``CURRENT``; readers therefore always see
+either the old or the new index, never a half-built one. This is the only module
+that knows the folder layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.schema import SCHEMA_VERSION
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".reindex.lock"
+GENERATION_PREFIX = "gen-"
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index at the configured place; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One complete index generation on disk."""
+
+    name: str
+    path: Path
+    schema_version: int
+    article_count: int
+    created: str
+
+
+def default_index_root() -> Path:
+    """The index root: ``$SCOOP_INDEX`` if set, else ``instance/index`` in the project."""
+    configured = os.environ.get("SCOOP_INDEX")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / "instance" / "index"
+
+
+def new_generation_path(root: Path) -> Path:
+    """Create and return an empty folder for a generation that is about to be built."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = root / f"{GENERATION_PREFIX}{stamp}-{os.getpid()}"
+    path.mkdir()
+    return path
+
+
+def write_manifest(path: Path, article_count: int) -> None:
+    """Record what a finished generation holds, for validation and ``/healthz``."""
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "article_count": article_count,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _read_generation(path: Path) -> Generation:
+    try:
+        manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        return Generation(
+            name=path.name,
+            path=path,
+            schema_version=int(manifest["schema_version"]),
+            article_count=int(manifest["article_count"]),
+            created=str(manifest["created"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IndexUnavailable(
+            f"index generation {path} is incomplete or damaged ({error}); "
+            "run `python manage.py reindex`"
+        ) from None
+
+
+def current_name(root: Path) -> str | None:
+    """The name of the current generation, or None when there is none yet (cheap: one read)."""
+    try:
+        return (root / CURRENT_FILE).read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def current_generation(root: Path) -> Generation:
+    """The generation that serves now, checked for a compatible schema version."""
+    name = current_name(root)
+    if name is None:
+        raise IndexUnavailable(
+            f"no index at {root}; build one with `python manage.py reindex --index {root}`"
+        )
+    generation = _read_generation(root / name)
+    if generation.schema_version != SCHEMA_VERSION:
+        raise IndexUnavailable(
+            f"the index at {root} has schema version {generation.schema_version} but this "
+            f"version of Scoop needs {SCHEMA_VERSION}; run `python manage.py reindex`"
+        )
+    return generation
+
+
+def switch_to(root: Path, path: Path) -> None:
+    """Make the finished generation at ``path`` current, atomically, then remove older ones."""
+    _read_generation(path)  # refuses a generation without a manifest
+    temporary = root / f".{CURRENT_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(path.name + "\n", encoding="utf-8")
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / CURRENT_FILE)
+    remove_stale(root)
+
+
+def remove_stale(root: Path) -> list[str]:
+    """Delete every generation folder that is not current; returns the names removed.
+
+    Searchers that still hold an old generation open keep reading their open
+    files (POSIX semantics) and move to the new one on their next request.
+    """
+    keep = current_name(root)
+    removed = []
+    for path in root.glob(f"{GENERATION_PREFIX}*"):
+        if path.is_dir() and path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def discard(path: Path) -> None:
+    """Remove a generation that failed to build; the current one is untouched."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def reindex_lock(root: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the index root's writer lock, so two reindexes never interleave."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexUnavailable(
+                        f"another reindex of {root} is running; try again when it ends"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
