@@ -100,9 +100,7 @@ def parse_date(text: str) -> date | None:
         if not match:
             continue
         parts = dict(zip(order, match.groups(), strict=True))
-        month = (
-            _MONTHS.get(parts["M"].lower().rstrip(".")) if "M" in parts else int(parts["m"])
-        )
+        month = _MONTHS.get(parts["M"].lower().rstrip(".")) if "M" in parts else int(parts["m"])
         if month is None:
             return None
         try:
@@ -163,9 +161,7 @@ def _is_bio(paragraph: str, authors: tuple[str, ...]) -> bool:
     """An author bio starts with an author's name (or surname) followed by a verb like 'is'."""
     for name in authors:
         for candidate in (name, name.split()[-1]):
-            if paragraph.startswith(candidate) and _BIO_VERBS.match(
-                paragraph[len(candidate) :]
-            ):
+            if paragraph.startswith(candidate) and _BIO_VERBS.match(paragraph[len(candidate) :]):
                 return True
     return bool(re.match(r"^about the authors?\b", paragraph, re.IGNORECASE))
 
@@ -187,7 +183,9 @@ def decode(raw: bytes) -> str:
                 f"undecodable bytes: not UTF-8 ({utf8_error.reason} at byte "
                 f"{utf8_error.start}) and not Windows-1252"
             ) from None
-    controls = sum(1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\r\n\t\f")
+    controls = sum(
+        1 for c in text[:8192] if unicodedata.category(c) == "Cc" and c not in "\r\n\t\f"
+    )
     if controls > max(8, len(text[:8192]) // 100):
         raise ValueError("binary file (too many control characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -293,7 +291,7 @@ def parse_text(text: str, source: str, key: str) -> Article:
     for position, unit in enumerate(units):
         following = units[position + 1] if position + 1 < len(units) else None
         caption = _split_caption(unit)
-        if caption is None and (unit == following or unit == previous):
+        if caption is None and (unit in (following, previous)):
             caption = Caption(unit)  # the scrape duplicates captions: a repeat marks one
         if caption is not None:
             if not captions or captions[-1] != caption:
@@ -436,9 +434,10 @@ def read_text_file(path: Path, display: str, key: str) -> Article | Problem:
 
 def _candidate_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-            if path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
-                yield path
+        if path.is_file() and not any(
+            part.startswith(".") for part in path.relative_to(root).parts
+        ) and path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
+            yield path
 
 
 def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
@@ -451,7 +450,9 @@ def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
     """
     for source in sources:
         if source.is_dir():
-            files = [(path, path.relative_to(source).as_posix()) for path in _candidate_files(source)]
+            files = [
+                (path, path.relative_to(source).as_posix()) for path in _candidate_files(source)
+            ]
         elif source.is_file():
             files = [(source, source.name)]
         else:
@@ -462,4 +463,3 @@ def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
                 yield from read_jsonl(path, str(path))
             else:
                 yield read_text_file(path, str(path), key)
-

@@ -88,7 +88,8 @@ def write_generation(
             if isinstance(item, Article):
                 if item.id in seen:
                     item = Problem(
-                        item.source, f"duplicate article id {item.id} (first seen in {seen[item.id]})"
+                        item.source,
+                        f"duplicate article id {item.id} (first seen in {seen[item.id]})",
                     )
                 else:
                     seen[item.id] = item.source
@@ -129,7 +130,9 @@ def build_index(
                 )
             stored = whoosh_index.open_dir(str(path)).doc_count()
             if stored != report.indexed:
-                raise BuildFailed(f"validation failed: wrote {report.indexed}, index holds {stored}")
+                raise BuildFailed(
+                    f"validation failed: wrote {report.indexed}, index holds {stored}"
+                )
             generations.write_manifest(path, report.indexed)
             generations.switch_to(index_root, path)
         except BaseException:

@@ -76,7 +76,9 @@ def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
     again = _parse_one(REFERENCE)
     assert first.id == again.id and first.content_hash == again.content_hash
     edited = tmp_path / REFERENCE.name
-    edited.write_text(REFERENCE.read_text(encoding="utf-8").replace("urgently", "quickly"), encoding="utf-8")
+    edited.write_text(
+        REFERENCE.read_text(encoding="utf-8").replace("urgently", "quickly"), encoding="utf-8"
+    )
     changed = _parse_one(edited)
     assert changed.id == first.id
     assert changed.content_hash != first.content_hash
@@ -128,7 +130,11 @@ def _problems(tmp_path: Path, name: str, content: bytes) -> list[Problem]:
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"\n\n   \n", "empty file"),
         ("image.txt", bytes(range(256)) * 4, "binary file"),
-        ("bad-bytes.txt", "Headline\n\nBody text".encode() + b"\x81\x8d\x8f\x90\x9d\xff\xfe", "undecodable"),
+        (
+            "bad-bytes.txt",
+            b"Headline\n\nBody text" + b"\x81\x8d\x8f\x90\x9d\xff\xfe",
+            "undecodable",
+        ),
         ("no-headline.txt", b"5/4/2017\n\nThe body starts here.\n", "no recognisable headline"),
         ("long-headline.txt", b"word " * 200 + b"\n\nbody\n", "no recognisable headline"),
         ("only-header.txt", b"A Headline\n\nJoshua Philipp\n5/4/2017\n", "no body text"),
@@ -161,7 +167,9 @@ def test_bad_json_lines_are_reported_by_line_and_the_rest_is_read(tmp_path: Path
         json.dumps({"id": "d", "title": "Bad date", "published": "someday"}),
         json.dumps({"id": "e", "title": "Bad body", "body": 42}),
         "",
-        json.dumps({"id": "f", "title": "Good two", "body": ["P1", "P2"], "published": "2020-01-02"}),
+        json.dumps(
+            {"id": "f", "title": "Good two", "body": ["P1", "P2"], "published": "2020-01-02"}
+        ),
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
     items = list(read_articles([path]))
