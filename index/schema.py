@@ -1,0 +1,56 @@
+"""The Whoosh schema of an article index, and its version."""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import news_analyzer
+
+SCHEMA_VERSION = 1
+"""Bump whenever a change here (or in the analysis chain) makes old indexes unreadable
+or wrong; an index of another version is refused with a request to reindex."""
+
+SECTION_SEPARATOR = "\n"
+"""Paragraphs, captions and credits are stored one per line in their field, so a
+match's character offset tells which paragraph or caption it is in."""
+
+
+def build_schema() -> Schema:
+    """The article schema: one stored, highlightable field per section of an article.
+
+    Text fields store character offsets (``chars=True``) so the highlighter reads
+    match positions from the index instead of re-analysing whole articles per hit.
+    Title and body also index their unstemmed words (``spelling=True``) for
+    "did you mean" and autocomplete.
+    """
+    analyzer = news_analyzer()
+
+    def text(spelling: bool = False) -> TEXT:
+        # A hyphenated query word (``korean-chinese``) must match as a phrase, not
+        # as its parts anywhere in the article.
+        return TEXT(
+            analyzer=analyzer,
+            stored=True,
+            phrase=True,
+            chars=True,
+            multitoken_query="phrase",
+            spelling=spelling,
+        )
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=text(spelling=True),
+        authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        author=TEXT(analyzer=analyzer, stored=False, phrase=True),
+        published=DATETIME(stored=True, sortable=True),
+        updated=DATETIME(stored=True),
+        year=ID(stored=False, sortable=True),
+        month=ID(stored=False, sortable=True),
+        body=text(spelling=True),
+        captions=text(),
+        credits=text(),
+        bio=text(),
+        url=STORED(),
+        source=STORED(),
+        content_hash=ID(stored=True),
+    )
