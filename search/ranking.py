@@ -1,0 +1,33 @@
+"""Ranking settings in one place: BM25F parameters and per-field weights."""
+
+from __future__ import annotations
+
+from whoosh import scoring
+
+BM25_K1 = 1.2
+"""Term-frequency saturation."""
+
+BM25_B = 0.75
+"""Length normalisation for long fields (body)."""
+
+FIELD_B = {"title": 0.3, "captions": 0.5, "credits": 0.0, "author": 0.0}
+"""Per-field length normalisation: short fields are normalised less."""
+
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "body": 1.0,
+    "captions": 1.0,
+    "author": 0.4,
+    "bio": 0.2,
+    "credits": 0.2,
+}
+"""How much a match in each section counts; byline, bio and credit matches count little."""
+
+LOW_WEIGHT_FIELDS = frozenset({"author", "bio", "credits"})
+"""Sections whose matches alone mark a hit as a weak, labelled match."""
+
+
+def weighting() -> scoring.BM25F:
+    """The BM25F weighting model built from the settings above."""
+    per_field = {f"{name}_B": value for name, value in FIELD_B.items()}
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1, **per_field)

@@ -1,0 +1,151 @@
+"""The one contract shared by the web page, the JSON endpoint and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 50
+DEFAULT_PER_PAGE = 10
+MAX_PAGE = 100
+"""Deep paging is bounded: page * per_page never exceeds MAX_PAGE * MAX_PER_PAGE."""
+MAX_AUTHORS = 20
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+class Scope(StrEnum):
+    """Which sections a query searches ("search in")."""
+
+    ALL = "all"
+    BODY = "body"
+    CAPTIONS = "captions"
+    TITLES = "titles"
+
+
+class InvalidRequest(ValueError):
+    """A request parameter is out of bounds; the message says which and why."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What a user asked for. Construct it through ``SearchRequest.create`` to get bounds checks."""
+
+    query: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: Sort = Sort.RELEVANCE
+    scope: Scope = Scope.ALL
+    authors: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    year: int | None = None
+    month: int | None = None
+    caption_only: bool = False
+    within: str = ""
+    """A previous query whose results the new words narrow ("search within results")."""
+
+    def __post_init__(self) -> None:
+        if len(self.query) > MAX_QUERY_CHARS:
+            raise InvalidRequest(
+                "q",
+                f"the query is {len(self.query)} characters long; the limit is {MAX_QUERY_CHARS}",
+            )
+        if len(self.within) > MAX_QUERY_CHARS:
+            raise InvalidRequest("within", f"the limit is {MAX_QUERY_CHARS} characters")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidRequest(
+                "per_page", f"must be between 1 and {MAX_PER_PAGE}, got {self.per_page}"
+            )
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidRequest("page", f"must be between 1 and {MAX_PAGE}, got {self.page}")
+        if len(self.authors) > MAX_AUTHORS:
+            raise InvalidRequest(
+                "author", f"at most {MAX_AUTHORS} authors, got {len(self.authors)}"
+            )
+        if self.since and self.until and self.since > self.until:
+            raise InvalidRequest("since", f"{self.since} is after until={self.until}")
+        if self.month is not None and (self.year is None or not 1 <= self.month <= 12):
+            raise InvalidRequest("month", "needs a year and a month number from 1 to 12")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A highlighted piece of an article's text.
+
+    ``html`` is escaped text with only ``<mark>`` tags added; ``text`` is the same
+    text plain, and ``marks`` are the (start, end) character offsets of the marked
+    matches within ``text``.
+    """
+
+    html: str
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class BodyFragment(Fragment):
+    paragraph: int = 0
+    """1-based number of the body paragraph the fragment comes from (``#p4``)."""
+
+
+@dataclass(frozen=True)
+class CaptionMatch(Fragment):
+    index: int = 0
+    """1-based position of the caption among the article's captions."""
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result."""
+
+    id: str
+    title: str
+    title_html: str
+    authors: tuple[str, ...]
+    published: date | None
+    updated: date | None
+    score: float
+    body: tuple[BodyFragment, ...] = ()
+    captions: tuple[CaptionMatch, ...] = ()
+    matched_in: tuple[str, ...] = ()
+    """Sections that matched: "title", "body", "captions", "bio", "credits"."""
+    more_matches: int = 0
+    """Body matches beyond the fragments shown ..."""
+    more_paragraphs: int = 0
+    """... and in how many further paragraphs ("12 more matches in 5 paragraphs")."""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """What came back: the page of hits, the total, facets, suggestions and notices."""
+
+    request: SearchRequest
+    query: str
+    """The query as it was read (after any fallback to plain words)."""
+    total: int
+    hits: tuple[Hit, ...]
+    took_ms: float
+    generation: str
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notices: tuple[str, ...] = ()
