@@ -1,0 +1,216 @@
+"""Scoop's command line: build the index, search it, serve it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.build import BuildFailed, BuildReport, build_index
+from index.generations import IndexUnavailable, default_index_root
+from index.model import Article, Problem
+from search.engine import Searcher
+from search.request import MAX_PER_PAGE, InvalidRequest, SearchRequest, SearchResponse, Sort
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+SAMPLE_ARTICLES = PROJECT_ROOT / "samples"
+
+index_option = click.option(
+    "--index",
+    "index_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=default_index_root,
+    show_default="$SCOOP_INDEX or instance/index",
+    help="Index folder (holds the generations and the CURRENT pointer).",
+)
+
+
+@click.group()
+def cli() -> None:
+    """Scoop: full-text search for news archives."""
+
+
+def _progress_printer(interactive: bool) -> Any:
+    """A callback that shows a progress bar on a terminal and log lines otherwise."""
+    counts = {"articles": 0, "problems": 0}
+
+    def report(item: Article | Problem) -> None:
+        if isinstance(item, Problem):
+            counts["problems"] += 1
+            click.echo(f"skipped {item}", err=True)
+        else:
+            counts["articles"] += 1
+        done = counts["articles"] + counts["problems"]
+        if interactive:
+            click.echo(
+                f"\rindexed {counts['articles']}, skipped {counts['problems']}", nl=False, err=True
+            )
+        elif done % 1000 == 0:
+            click.echo(
+                f"progress: indexed {counts['articles']}, skipped {counts['problems']}", err=True
+            )
+
+    return report
+
+
+def _summary(report: BuildReport) -> str:
+    return (
+        f"indexed {report.indexed} articles, skipped {len(report.problems)}, "
+        f"in {report.seconds:.2f} s ({report.articles_per_second:.0f} articles/s); "
+        f"generation {report.generation}"
+    )
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
+    """Rebuild the index from SOURCES (files or folders; default: the bundled samples).
+
+    The new index is built beside the one serving and replaces it atomically
+    only when complete; on failure the old index keeps serving.
+    """
+    chosen = list(sources) or [SAMPLE_ARTICLES]
+    interactive = sys.stderr.isatty()
+    try:
+        report = build_index(chosen, index_root, progress=_progress_printer(interactive))
+    except (BuildFailed, IndexUnavailable, OSError) as error:
+        if interactive:
+            click.echo(err=True)
+        raise click.ClickException(
+            f"reindex failed, the previous index (if any) still serves: {error}"
+        ) from None
+    if interactive:
+        click.echo(err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} skipped:", err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+    click.echo(_summary(report))
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _bold(fragment_text: str, marks: tuple[tuple[int, int], ...], color: bool) -> str:
+    if not color:
+        out, cursor = [], 0
+        for start, end in marks:
+            out += [fragment_text[cursor:start], "[", fragment_text[start:end], "]"]
+            cursor = end
+        return "".join([*out, fragment_text[cursor:]])
+    out, cursor = [], 0
+    for start, end in marks:
+        out += [fragment_text[cursor:start], click.style(fragment_text[start:end], bold=True)]
+        cursor = end
+    return "".join([*out, fragment_text[cursor:]])
+
+
+def _print_response(response: SearchResponse, color: bool) -> None:
+    for notice in response.notices:
+        click.echo(f"note: {notice}")
+    first = (response.request.page - 1) * response.request.per_page
+    click.echo(f"{response.total} results for {response.query!r} ({response.took_ms:.0f} ms)")
+    for rank, hit in enumerate(response.hits, start=first + 1):
+        when = hit.published.isoformat() if hit.published else "undated"
+        byline = ", ".join(hit.authors)
+        title = highlight_title = hit.title
+        click.echo()
+        click.echo(f"{rank}. {click.style(title, bold=True) if color else highlight_title}")
+        click.echo(f"   {when}  {byline}  [{hit.id}]")
+        for fragment in hit.body:
+            click.echo(f"   ¶{fragment.paragraph}: {_bold(fragment.text, fragment.marks, color)}")
+        for caption in hit.captions:
+            credit = f" ({caption.credit})" if caption.credit else ""
+            click.echo(
+                f"   photo {caption.index}: {_bold(caption.text, caption.marks, color)}{credit}"
+            )
+        if hit.more_matches:
+            click.echo(f"   {hit.more_matches} more matches in {hit.more_paragraphs} paragraphs")
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_PER_PAGE),
+    help="Results per page.",
+)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Result page.")
+@click.option(
+    "--sort",
+    type=click.Choice([s.value for s in Sort]),
+    default=Sort.RELEVANCE.value,
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the response as JSON.")
+def search(query: str, index_root: Path, limit: int, page: int, sort: str, as_json: bool) -> None:
+    """Search the index and print ranked, highlighted results."""
+    try:
+        request = SearchRequest(query=query, page=page, per_page=limit, sort=Sort(sort))
+        response = Searcher(index_root).search(request)
+    except InvalidRequest as error:
+        raise click.BadParameter(error.message, param_hint=f"'{error.parameter}'") from None
+    except IndexUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        payload = _jsonable(response)
+        payload.pop("request", None)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_response(response, color=sys.stdout.isatty())
+
+
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+def serve(index_root: Path, host: str, port: int, workers: int) -> None:
+    """Serve the web page and JSON API with gunicorn (a pre-forking production server)."""
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app
+
+    app = create_app({"INDEX": str(index_root)})
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("graceful_timeout", 5)
+
+        def load(self) -> Any:
+            return app
+
+    click.echo(
+        f"Serving {index_root} on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)"
+    )
+    Server().run()
+
+
+if __name__ == "__main__":
+    cli()
