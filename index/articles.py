@@ -22,6 +22,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 """Larger files are reported and skipped: no news article is that long."""
 
 MAX_HEADLINE_CHARS = 300
+MAX_BYLINE_CHARS = 200
+HEADER_LINES = 14
+"""The byline and dates are looked for this many lines below the headline."""
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
@@ -215,52 +218,55 @@ def _parse_header(lines: list[str]) -> _Header:
     ):
         raise ValueError(f"no recognisable headline on line {first + 1}: {title[:60]!r}")
 
+    window = range(first + 1, min(len(lines), first + HEADER_LINES))
+    date_at = next((i for i in window if lines[i] and any(_date_line(lines[i])[1:])), None)
     captions: list[Caption] = []
-    byline_candidates: list[str] = []
+    authors: tuple[str, ...] = ()
+    if date_at is None:
+        # Undated: credited captions and one short byline may follow the headline.
+        index = first + 1
+        while index < len(lines) and (not lines[index] or lines[index] == title):
+            index += 1
+        while index < len(lines) and lines[index]:
+            line = lines[index]
+            if caption := _split_caption(line):
+                captions.append(caption)
+            elif not authors and len(line) <= MAX_BYLINE_CHARS and not line.endswith("."):
+                authors = split_authors(line)
+            else:
+                break
+            index += 1
+        return _Header(title, authors, None, None, captions, index)
+
+    # Dated: the byline is the line just before the date; any other lines between
+    # the headline and the byline are captions, with or without a credit.
+    before = [line for line in lines[first + 1 : date_at] if line and line != title]
+    if before and not _split_caption(before[-1]) and len(before[-1]) <= MAX_BYLINE_CHARS:
+        authors = split_authors(before.pop())
+    for line in before:
+        caption = _split_caption(line) or Caption(line)
+        if caption not in captions:
+            captions.append(caption)
     published = updated = None
     pending_label: str | None = None
-    index = first + 1
-    # The header runs until the first blank line after a date, and never past
-    # a dozen lines: an undated article starts its body at the first long line.
-    while index < len(lines) and index < first + 14:
+    index = date_at
+    while index < len(lines):
         line = lines[index]
         if not line:
-            if published is not None and pending_label is None:
+            if pending_label is None:
                 break
             index += 1
             continue
         label, when, label_only = _date_line(line)
         if label_only:
             pending_label = label
-        elif when is not None:
-            label = label or pending_label
-            pending_label = None
-            if label in ("updated", "modified") and published is not None:
-                updated = when
-            elif published is None:
-                published = when
-            else:
-                updated = when
-        elif line == title:
-            pass
-        elif caption := _split_caption(line):
-            if caption not in captions:
-                captions.append(caption)
-        elif published is None and len(line) <= 120 and not line.endswith("."):
-            byline_candidates.append(line)
-        elif published is None and len(line) > 120:
-            break  # a body paragraph: undated article
-        else:
+        elif when is None:
             break
+        elif (label or pending_label) in ("updated", "modified") or published is not None:
+            updated, pending_label = when, None
+        else:
+            published, pending_label = when, None
         index += 1
-
-    authors: tuple[str, ...] = ()
-    if byline_candidates:
-        # The byline is the line just before the date; earlier short lines that
-        # are not bylines are captions without a credit.
-        *uncredited, byline = byline_candidates
-        authors = split_authors(byline)
-        captions = [Caption(text) for text in uncredited] + captions
     return _Header(title, authors, published, updated, captions, index)
 
 
@@ -434,9 +440,11 @@ def read_text_file(path: Path, display: str, key: str) -> Article | Problem:
 
 def _candidate_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(
-            part.startswith(".") for part in path.relative_to(root).parts
-        ) and path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(root).parts)
+            and path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES
+        ):
             yield path
 
 
