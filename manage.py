@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,15 @@ from index.build import BuildFailed, BuildReport, build_index
 from index.generations import IndexUnavailable, default_index_root
 from index.model import Article, Problem
 from search.engine import Searcher
-from search.request import MAX_PER_PAGE, InvalidRequest, SearchRequest, SearchResponse, Sort
+from search.request import (
+    DEFAULT_PER_PAGE,
+    InvalidRequest,
+    Scope,
+    SearchRequest,
+    SearchResponse,
+    Sort,
+)
+from search.serialize import response_json
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLES = PROJECT_ROOT / "samples"
@@ -95,20 +101,6 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
     click.echo(_summary(report))
 
 
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
 def _bold(fragment_text: str, marks: tuple[tuple[int, int], ...], color: bool) -> str:
     if not color:
         out, cursor = [], 0
@@ -146,37 +138,60 @@ def _print_response(response: SearchResponse, color: bool) -> None:
             click.echo(f"   {hit.more_matches} more matches in {hit.more_paragraphs} paragraphs")
 
 
+def _date_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2017-05-04") from None
+
+
 @cli.command()
 @click.argument("query")
 @index_option
+@click.option("--limit", default=DEFAULT_PER_PAGE, show_default=True, help="Results per page.")
+@click.option("--page", default=1, show_default=True, help="Result page.")
+@click.option("--sort", type=click.Choice([s.value for s in Sort]), default=Sort.RELEVANCE.value)
+@click.option("--in", "scope", type=click.Choice([s.value for s in Scope]), default=Scope.ALL.value)
 @click.option(
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, MAX_PER_PAGE),
-    help="Results per page.",
+    "--author", "authors", multiple=True, help="Only articles by this author (repeatable)."
 )
-@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Result page.")
-@click.option(
-    "--sort",
-    type=click.Choice([s.value for s in Sort]),
-    default=Sort.RELEVANCE.value,
-    show_default=True,
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the response as JSON.")
-def search(query: str, index_root: Path, limit: int, page: int, sort: str, as_json: bool) -> None:
+@click.option("--since", callback=lambda _c, _p, v: _date_option(v), help="Published on or after.")
+@click.option("--until", callback=lambda _c, _p, v: _date_option(v), help="Published on or before.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON endpoint's response.")
+def search(
+    query: str,
+    index_root: Path,
+    limit: int,
+    page: int,
+    sort: str,
+    scope: str,
+    authors: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    as_json: bool,
+) -> None:
     """Search the index and print ranked, highlighted results."""
     try:
-        request = SearchRequest(query=query, page=page, per_page=limit, sort=Sort(sort))
+        request = SearchRequest(
+            query=query,
+            page=page,
+            per_page=limit,
+            sort=Sort(sort),
+            scope=Scope(scope),
+            authors=authors,
+            since=since,
+            until=until,
+        )
         response = Searcher(index_root).search(request)
     except InvalidRequest as error:
-        raise click.BadParameter(error.message, param_hint=f"'{error.parameter}'") from None
+        option = {"q": "QUERY", "per_page": "--limit"}.get(error.parameter, f"--{error.parameter}")
+        raise click.BadParameter(error.message, param_hint=option) from None
     except IndexUnavailable as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        payload = _jsonable(response)
-        payload.pop("request", None)
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(response_json(response), ensure_ascii=False, indent=2))
     else:
         _print_response(response, color=sys.stdout.isatty())
 

@@ -20,33 +20,34 @@ def build_schema() -> Schema:
 
     Text fields store character offsets (``chars=True``) so the highlighter reads
     match positions from the index instead of re-analysing whole articles per hit.
-    Title and body also index their unstemmed words (``spelling=True``) for
-    "did you mean" and autocomplete.
+    Each text field also indexes its unstemmed words (``spelling=True``, in
+    ``spell_<field>``) for "did you mean", autocomplete and fuzzy matching of
+    what the user typed rather than its stem.
     """
     analyzer = news_analyzer()
 
-    def text(spelling: bool = False) -> TEXT:
+    def text(stored: bool = True) -> TEXT:
         # A hyphenated query word (``korean-chinese``) must match as a phrase, not
         # as its parts anywhere in the article.
         return TEXT(
             analyzer=analyzer,
-            stored=True,
+            stored=stored,
             phrase=True,
             chars=True,
             multitoken_query="phrase",
-            spelling=spelling,
+            spelling=True,
         )
 
     return Schema(
         id=ID(stored=True, unique=True),
-        title=text(spelling=True),
+        title=text(),
         authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
-        author=TEXT(analyzer=analyzer, stored=False, phrase=True),
+        author=text(stored=False),
         published=DATETIME(stored=True, sortable=True),
         updated=DATETIME(stored=True),
         year=ID(stored=False, sortable=True),
         month=ID(stored=False, sortable=True),
-        body=text(spelling=True),
+        body=text(),
         captions=text(),
         credits=text(),
         bio=text(),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -16,7 +18,9 @@ from whoosh.qparser import (
     PlusMinusPlugin,
     SingleQuotePlugin,
 )
+from whoosh.reading import IndexReader
 
+from index.analysis import fold
 from search.ranking import FIELD_WEIGHTS
 from search.request import Scope
 
@@ -37,11 +41,22 @@ USER_FIELDS = {"title", "body", "captions", "author", "bio", "credits", "publish
 MAX_TERMS = 64
 """Queries with more words than this are cut; the notice says so."""
 MAX_FUZZY_DISTANCE = 2
+AUTO_FUZZY = -1
+LONG_WORD_CHARS = 6
+"""``word~`` allows one edit, or two for words this long (a swap of two letters is two)."""
+MAX_EXPANSIONS = 200
+"""At most this many index words are searched for one prefix, wildcard or fuzzy term."""
 MIN_PREFIX_CHARS = 2
 """``k*`` would expand to a large part of the vocabulary: a prefix needs two characters."""
 
-_QUOTE_WORD = re.compile(r'"')
-_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]+):")
+MAIN_FIELDS = ("title", "body", "captions", "author")
+"""Sections whose match makes a full hit; bio and credit matches alone are weak."""
+STOP_WORDS = frozenset(
+    """a about an and are as at be by can could did do does for from had has have how i if in
+    into is it its of on or than that the their them there these they this to was were what
+    when where which who whom why will with would you your""".split()
+)
+"""Question and glue words that plain-word queries do not require (phrases keep them)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,29 @@ class ParsedQuery:
     notices: tuple[str, ...] = ()
     plain: bool = False
     """True when the text is plain words only (no operators): the all-words rule applies."""
+    words: tuple[str, ...] = ()
+    """For plain queries, the words that count for the all-words rule (stop words dropped)."""
+    scope: Scope = Scope.ALL
+
+
+class TypedFuzzyTermPlugin(FuzzyTermPlugin):
+    """``word~``: fuzzy-match the word as typed (folded, not stemmed) against the index's
+    unstemmed spelling words; ``bound_expansions`` maps the matches to indexed stems."""
+
+    class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: MultifieldParser) -> wq.Query:
+            built = super().query(parser)
+            if isinstance(built, wq.FuzzyTerm):
+                built.text = fold(self.text)
+                if self.maxdist == AUTO_FUZZY:
+                    built.maxdist = 2 if len(built.text) >= LONG_WORD_CHARS else 1
+            return built
+
+    def create(self, parser: MultifieldParser, match: re.Match[str]) -> Any:
+        node = super().create(parser, match)
+        if not match.group("maxdist"):
+            node.maxdist = AUTO_FUZZY
+        return node
 
 
 def _syntax_problem(text: str) -> str | None:
@@ -89,13 +127,72 @@ def _alias_names() -> set[str]:
 
 
 def plain_words(text: str) -> str:
-    """The words of ``text`` with every syntax character removed."""
+    """The words of ``text`` with field prefixes and every syntax character removed."""
+    text = re.sub(r"\b(\w+):", lambda m: " " if _is_field_name(m.group(1)) else m.group(0), text)
     words = re.findall(r"[\w][\w'’.,\-]*", text)
     return " ".join(word.strip(".,'’-") for word in words if word.strip(".,'’-")).strip()
 
 
-def _parser(schema: Schema, scope: Scope) -> MultifieldParser:
-    fields = [name for name in SCOPE_FIELDS[scope] if name in schema]
+def _is_field_name(name: str) -> bool:
+    return name.lower() in USER_FIELDS | _alias_names()
+
+
+DATE_FIELDS = frozenset({"published", "updated"})
+
+
+def _require_date_clauses(query: wq.Query) -> wq.Query:
+    """``bridge published:2018`` means bridge articles OF 2018: date clauses filter, not add."""
+    if not isinstance(query, wq.Or):
+        return query
+    dates = [child for child in query.subqueries if child.field() in DATE_FIELDS]
+    if not dates:
+        return query
+    rest = [child for child in query.subqueries if child.field() not in DATE_FIELDS]
+    return wq.And([wq.Or(rest), *dates]) if rest else wq.And(dates)
+
+
+def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tuple[str, ...]]:
+    """Cap what one prefix, wildcard or fuzzy term may expand to; say when it was cut."""
+    notices: list[str] = []
+
+    def expansions(node: wq.MultiTerm) -> list[str]:
+        if not isinstance(node, wq.FuzzyTerm):
+            return [
+                text.decode("utf-8") if isinstance(text, bytes) else text
+                for text in islice(node._btexts(reader), MAX_EXPANSIONS + 1)
+            ]
+        # Each segment's terms_within searches the field's unstemmed spelling words
+        # (spell_<field>); the words found are then analysed into the field's own terms.
+        field_type = reader.schema[node.fieldname]
+        found: dict[str, None] = {}
+        for leaf, _ in reader.leaf_readers():
+            words = leaf.terms_within(node.fieldname, node.text, node.maxdist, node.prefixlength)
+            for word in islice(words, MAX_EXPANSIONS + 1):
+                for term in field_type.process_text(word, mode="query"):
+                    found[term] = None
+        return list(found)[: MAX_EXPANSIONS + 1]
+
+    def bound(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.MultiTerm) and node.field():
+            words = expansions(node)
+            if len(words) > MAX_EXPANSIONS:
+                marker = "~" if isinstance(node, wq.FuzzyTerm) else "*"
+                notices.append(
+                    f"{node.text}{marker} matches more than {MAX_EXPANSIONS} words; "
+                    f"only the first {MAX_EXPANSIONS} were searched."
+                )
+            terms = [wq.Term(node.field(), word, boost=node.boost) for word in words]
+            return wq.Or(terms[:MAX_EXPANSIONS]) if terms else wq.NullQuery
+        if node.is_leaf():
+            return node
+        return node.apply(bound)
+
+    bounded = bound(query)
+    return bounded, tuple(dict.fromkeys(notices))
+
+
+def _parser(schema: Schema, fields: tuple[str, ...]) -> MultifieldParser:
+    fields = tuple(name for name in fields if name in schema)
     parser = MultifieldParser(
         fields,
         schema,
@@ -103,7 +200,7 @@ def _parser(schema: Schema, scope: Scope) -> MultifieldParser:
         group=OrGroup,
     )
     parser.remove_plugin_class(SingleQuotePlugin)  # "China's" is a word, not a quote
-    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(TypedFuzzyTermPlugin())
     # + and - are operators only at the start of a word: ``korean-chinese`` is one word.
     parser.add_plugin(
         PlusMinusPlugin(plusexpr=r"(?:(?<=\s)|(?<=\()|^)\+", minusexpr=r"(?:(?<=\s)|(?<=\()|^)-")
@@ -121,42 +218,64 @@ def _errors(node: wq.Query) -> list[str]:
 
 
 def _is_plain(text: str) -> bool:
-    return not re.search(r'["()\[\]{}:*?~^]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b', text)
+    return not re.search(
+        r'["()\[\]{}:*?~^<>=]|(?:^|\s)[-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b', text
+    )
 
 
-def _term_count(node: wq.Query) -> int:
-    return 1 if node.is_leaf() else sum(_term_count(child) for child in node.children())
+def content_words(text: str) -> tuple[str, ...]:
+    """The words of a plain query that must count, without stop words unless all are stop words."""
+    words = tuple(text.split())
+    kept = tuple(word for word in words if word.lower().strip(".,'’") not in STOP_WORDS)
+    return kept or words
+
+
+def parse_for_fields(text: str, schema: Schema, fields: tuple[str, ...]) -> wq.Query:
+    """Parse already-checked query text against other fields (for buckets, facets, filters)."""
+    if not text:
+        return wq.NullQuery
+    parser = _parser(schema, fields)
+    try:
+        return _require_date_clauses(parser.parse(text))
+    except Exception:  # Whoosh's parser trips on some operator runs ("NOT NOT") per field set
+        words = plain_words(text).lower()
+        return parser.parse(words) if words else wq.NullQuery
 
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:
     """Parse user text; malformed syntax is read as plain words with a notice, never an error."""
     text = " ".join(text.split())
     notices: list[str] = []
-    words = text.split()
-    if len(words) > MAX_TERMS:
-        text = " ".join(words[:MAX_TERMS])
+    typed = text.split()
+    if len(typed) > MAX_TERMS:
+        text = " ".join(typed[:MAX_TERMS])
         notices.append(f"Only the first {MAX_TERMS} words of the query were used.")
     if not text:
-        return ParsedQuery(wq.NullQuery, "", tuple(notices), plain=True)
-    parser = _parser(schema, scope)
+        return ParsedQuery(wq.NullQuery, "", tuple(notices), plain=True, scope=scope)
+    parser = _parser(schema, SCOPE_FIELDS[scope])
     problem = _syntax_problem(text)
     parsed: wq.Query | None = None
     if problem is None and not _is_plain(text):
         try:
             parsed = parser.parse(text)
-        except Exception as error:  # Whoosh raises plain exceptions for bad ranges and dates
-            problem = f"syntax it could not read ({error})"
+        except Exception:  # Whoosh raises plain exceptions for some operator runs and ranges
+            problem = "operators or ranges it could not make sense of"
         else:
             errors = _errors(parsed)
             if errors:
                 problem = f"syntax it could not read ({errors[0]})"
                 parsed = None
+            else:
+                parsed = _require_date_clauses(parsed)
     if parsed is None or problem:
         read_as = plain_words(text) if problem else text
         if problem:
             notices.append(
                 f"Your query had {problem}, so it was read as plain words: {read_as or '(nothing)'}"
             )
-        parsed = parser.parse(read_as) if read_as else wq.NullQuery
-        return ParsedQuery(parsed, read_as, tuple(notices), plain=True)
-    return ParsedQuery(parsed, text, tuple(notices), plain=False)
+        # Plain words only reach the parser lower-cased and stripped of syntax characters,
+        # so nothing in them can be read as an operator.
+        words = content_words(plain_words(read_as))
+        parsed = parser.parse(" ".join(words).lower()) if words else wq.NullQuery
+        return ParsedQuery(parsed, read_as, tuple(notices), plain=True, words=words, scope=scope)
+    return ParsedQuery(parsed, text, tuple(notices), plain=False, scope=scope)

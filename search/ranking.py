@@ -23,8 +23,8 @@ FIELD_WEIGHTS = {
 }
 """How much a match in each section counts; byline, bio and credit matches count little."""
 
-LOW_WEIGHT_FIELDS = frozenset({"author", "bio", "credits"})
-"""Sections whose matches alone mark a hit as a weak, labelled match."""
+LOW_WEIGHT_FIELDS = frozenset({"bio", "credits"})
+"""Sections whose matches alone mark a hit as a weak, labelled match (ranked below others)."""
 
 
 def weighting() -> scoring.BM25F:

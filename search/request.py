@@ -121,7 +121,15 @@ class Hit:
     body: tuple[BodyFragment, ...] = ()
     captions: tuple[CaptionMatch, ...] = ()
     matched_in: tuple[str, ...] = ()
-    """Sections that matched: "title", "body", "captions", "bio", "credits"."""
+    """Sections that matched: "title", "body", "captions", "author", "bio", "credits"."""
+    matched_paragraphs: tuple[int, ...] = ()
+    """1-based numbers of the body paragraphs that matched."""
+    matched_captions: tuple[int, ...] = ()
+    """1-based numbers of the captions that matched."""
+    phrase: bool = False
+    """True when a quoted phrase (or the whole query, in the headline) matched as a phrase."""
+    weak: bool = False
+    """True when the hit matched only in the author bio or a photo credit (ranked lower)."""
     more_matches: int = 0
     """Body matches beyond the fragments shown ..."""
     more_paragraphs: int = 0
@@ -149,3 +157,5 @@ class SearchResponse:
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
+    all_words_total: int | None = None
+    """For plain-word queries, how many articles contain every word (they rank first)."""

@@ -35,7 +35,7 @@ def test_reindex_then_search_json_marks_the_word(tmp_path: Path) -> None:
         for h in response["hits"]
         if h["title"] == "China May Be Preparing for North Korean Exodus"
     ]
-    marked = [f for f in hit["body"] if "<mark>interpreters</mark>" in f["html"]]
+    marked = [f for f in hit["highlights"]["body"] if "<mark>interpreters</mark>" in f["html"]]
     assert marked and all(f["paragraph"] >= 1 for f in marked)
 
 

@@ -1,0 +1,77 @@
+"""The JSON form of a search response: what the JSON endpoint sends and `search --json` prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.request import Hit, SearchResponse
+
+
+def article_path(article_id: str) -> str:
+    """The article page's path in the web service."""
+    return f"/articles/{article_id}"
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """One hit as JSON data, with its highlights and why it matched."""
+    return {
+        "id": hit.id,
+        "url": article_path(hit.id),
+        "source_url": hit.url,
+        "title": hit.title,
+        "title_html": hit.title_html,
+        "authors": list(hit.authors),
+        "published": hit.published.isoformat() if hit.published else None,
+        "updated": hit.updated.isoformat() if hit.updated else None,
+        "score": hit.score,
+        "highlights": {
+            "body": [
+                {
+                    "html": f.html,
+                    "text": f.text,
+                    "marks": [list(m) for m in f.marks],
+                    "paragraph": f.paragraph,
+                }
+                for f in hit.body
+            ],
+            "captions": [
+                {
+                    "html": c.html,
+                    "text": c.text,
+                    "marks": [list(m) for m in c.marks],
+                    "credit": c.credit,
+                    "index": c.index,
+                }
+                for c in hit.captions
+            ],
+        },
+        "match": {
+            "sections": list(hit.matched_in),
+            "paragraphs": list(hit.matched_paragraphs),
+            "captions": list(hit.matched_captions),
+            "phrase": hit.phrase,
+            "weak": hit.weak,
+            "more_matches": hit.more_matches,
+            "more_paragraphs": hit.more_paragraphs,
+        },
+    }
+
+
+def response_json(response: SearchResponse) -> dict[str, Any]:
+    """The whole response as JSON data (the JSON endpoint's body)."""
+    return {
+        "query": response.query,
+        "total": response.total,
+        "all_words_total": response.all_words_total,
+        "page": response.request.page,
+        "per_page": response.request.per_page,
+        "took_ms": response.took_ms,
+        "generation": response.generation,
+        "hits": [hit_json(hit) for hit in response.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count} for v in values]
+            for name, values in response.facets.items()
+        },
+        "suggestion": response.suggestion,
+        "notices": list(response.notices),
+    }

@@ -1,0 +1,282 @@
+"""The search core on a small hand-made corpus: query language, ranking, filters, facets, paging."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from search.engine import Searcher
+from search.request import InvalidRequest, Scope, SearchRequest, SearchResponse, Sort
+
+ARTICLES = {
+    "A": {
+        "title": "Harbour Bridge Closes for Repairs",
+        "authors": ["Ana Silva"],
+        "published": "2017-05-04",
+        "body": ["The harbour bridge will close in May.", "Ferries will run instead."],
+        "captions": [{"text": "The bridge at dusk.", "credit": "ANA SILVA/Scoop"}],
+        "bio": "Ana Silva is a transport reporter.",
+    },
+    "B": {
+        "title": "Ferry Service Expands",
+        "authors": ["Tom Reed", "Ana Silva"],
+        "published": "2017-06-10",
+        "body": [
+            "The ferry now runs every hour across the harbour.",
+            "A new bridge is not planned.",
+        ],
+    },
+    "C": {
+        "title": "City Council Budget",
+        "authors": ["Tom Reed"],
+        "published": "2018-01-15",
+        "body": ["The council approved the budget.", "The harbour master objected."],
+    },
+    "D": {
+        "title": "Photographer Wins Award",
+        "authors": ["Li Wei"],
+        "published": "2016-03-02",
+        "body": ["Li Wei won the national award."],
+        "captions": [{"text": "Li Wei at the ceremony.", "credit": "HARBOUR PHOTOS"}],
+        "bio": "Li Wei covers the harbour district.",
+    },
+    "E": {
+        "title": "Bridge Inspection Report",
+        "authors": ["Li Wei"],
+        "published": "2018-02-01",
+        "body": ["Engineers inspected the bridge."],
+    },
+    "F": {
+        "title": "Undated Note on Bridges",
+        "authors": ["Tom Reed"],
+        "body": ["Old bridges of the city."],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    folder = tmp_path_factory.mktemp("corpus")
+    feed = folder / "corpus.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps({"id": key, **record}) for key, record in ARTICLES.items()),
+        encoding="utf-8",
+    )
+    root = folder / "index"
+    build_index([feed], root)
+    opened = Searcher(root)
+    yield opened
+    opened.close()
+
+
+def run(searcher: Searcher, query: str, **options: object) -> SearchResponse:
+    return searcher.search(SearchRequest(query=query, per_page=50, **options))  # type: ignore[arg-type]
+
+
+def titles(response: SearchResponse) -> list[str]:
+    by_title = {record["title"]: key for key, record in ARTICLES.items()}
+    return [by_title[hit.title] for hit in response.hits]
+
+
+def found(searcher: Searcher, query: str, **options: object) -> set[str]:
+    return set(titles(run(searcher, query, **options)))
+
+
+def test_articles_with_all_words_rank_above_partial_matches(searcher: Searcher) -> None:
+    response = run(searcher, "harbour bridge")
+    order = titles(response)
+    assert order[0] == "A"  # the headline holds the query as a phrase
+    assert order[1] == "B"  # holds both words
+    assert set(order[2:5]) == {"C", "E", "F"}  # holds one of them
+    assert order[-1] == "D"  # only in the bio and a photo credit
+    assert response.all_words_total == 2
+    assert response.notices == ()
+
+
+def test_no_article_with_all_words_gets_a_notice(searcher: Searcher) -> None:
+    response = run(searcher, "harbour xylophone")
+    assert response.total == 4 and response.all_words_total == 0
+    assert any("all of the words" in notice for notice in response.notices)
+
+
+def test_a_long_question_finds_the_article(searcher: Searcher) -> None:
+    assert titles(run(searcher, "which bridge will close for repairs in May?"))[0] == "A"
+
+
+def test_weak_matches_are_labelled(searcher: Searcher) -> None:
+    [hit] = [h for h in run(searcher, "harbour").hits if h.title.startswith("Photographer")]
+    assert hit.weak
+    assert set(hit.matched_in) == {"bio", "credits"}
+    strong = [h for h in run(searcher, "harbour").hits if not h.title.startswith("Photographer")]
+    assert not any(h.weak for h in strong)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"harbour bridge"', {"A"}),
+        ("bridge -harbour", {"E", "F"}),
+        ("ferry OR council", {"A", "B", "C"}),
+        ("(ferry OR council) AND harbour", {"A", "B", "C"}),
+        ("title:bridge", {"A", "E", "F"}),
+        ("caption:dusk", {"A"}),
+        ("author:reed", {"B", "C", "F"}),
+        ("body:ferry", {"A", "B"}),
+        ("insp*", {"E"}),
+        ("bridgr~", {"A", "B", "E", "F"}),
+        ("brigde~2", {"A", "B", "E", "F"}),
+        ("published:2017", {"A", "B"}),
+        ("published:2017-05", {"A"}),
+        ("published:[2017-01-01 TO 2017-06-30]", {"A", "B"}),
+        ("bridge published:2018", {"E"}),
+        ("Ferries", {"A", "B"}),
+    ],
+)
+def test_query_language(searcher: Searcher, query: str, expected: set[str]) -> None:
+    response = run(searcher, query)
+    assert found(searcher, query) == expected, response.query
+    assert response.notices == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "problem", "read_as"),
+    [
+        ('"harbour bridge', "unmatched quote", "harbour bridge"),
+        ("(harbour bridge", "opening bracket", "harbour bridge"),
+        ("harbour bridge)", "closing bracket", "harbour bridge"),
+        ("harbour - bridge", "lone '-'", "harbour bridge"),
+        ("title: bridge", "'title:' with nothing after it", "bridge"),
+        ("* bridge", "lone '*'", "bridge"),
+        ("published:[abc TO def] bridge", "could not make sense of", "abc TO def bridge"),
+        ("h* bridge", "prefix shorter", "h bridge"),
+        ("bridge~9", "fuzzy distance", "bridge 9"),
+        ("published:[2017 TO", "unbalanced range", "2017 TO"),
+    ],
+)
+def test_malformed_queries_are_read_as_plain_words_with_a_notice(
+    searcher: Searcher, query: str, problem: str, read_as: str
+) -> None:
+    response = run(searcher, query)
+    assert response.query == read_as
+    notice = response.notices[0]
+    assert problem in notice and notice.endswith(read_as)
+
+
+def test_nothing_but_syntax_is_not_an_error(searcher: Searcher) -> None:
+    for query in ['"', "(", "-", "*", "title:", "~", "[", "AND", "OR NOT"]:
+        response = run(searcher, query)
+        assert response.total >= 0
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        (Scope.CAPTIONS, {"A"}),
+        (Scope.TITLES, {"A", "E", "F"}),
+        (Scope.BODY, {"A", "B", "E", "F"}),
+        (Scope.ALL, {"A", "B", "E", "F"}),
+    ],
+)
+def test_search_in(searcher: Searcher, scope: Scope, expected: set[str]) -> None:
+    assert found(searcher, "bridge", scope=scope) == expected
+
+
+def test_sort_by_date_puts_undated_last_both_ways(searcher: Searcher) -> None:
+    assert titles(run(searcher, "bridge", sort=Sort.NEWEST)) == ["E", "B", "A", "F"]
+    assert titles(run(searcher, "bridge", sort=Sort.OLDEST)) == ["A", "B", "E", "F"]
+
+
+def test_empty_query_browses_newest_first(searcher: Searcher) -> None:
+    assert titles(run(searcher, "")) == ["E", "C", "B", "A", "D", "F"]
+
+
+def test_filters(searcher: Searcher) -> None:
+    assert found(searcher, "harbour", authors=("Ana Silva",)) == {"A", "B"}
+    assert found(searcher, "harbour", authors=("Ana Silva", "Li Wei")) == {"A", "B", "D"}
+    assert found(searcher, "", since=date(2017, 6, 1), until=date(2018, 1, 31)) == {"B", "C"}
+    assert found(searcher, "", until=date(2017, 5, 4)) == {"A", "D"}
+    assert found(searcher, "bridge", caption_only=True) == {"A"}
+    assert found(searcher, "", year=2017, month=6) == {"B"}
+
+
+def test_search_within_results(searcher: Searcher) -> None:
+    assert found(searcher, "bridge", within="harbour") == {"A", "B"}
+    assert found(searcher, "bridge", within='"harbour bridge"') == {"A"}
+
+
+def test_facets_count_the_whole_result_set(searcher: Searcher) -> None:
+    response = searcher.search(SearchRequest(query="harbour", per_page=1))
+    assert len(response.hits) == 1 and response.total == 4
+    facets = {name: {v.value: v.count for v in values} for name, values in response.facets.items()}
+    assert facets["author"] == {"Ana Silva": 2, "Tom Reed": 2, "Li Wei": 1}
+    assert facets["year"] == {"2016": 1, "2017": 2, "2018": 1}
+    assert facets["matched"] == {"title": 1, "body": 3}
+    assert "month" not in facets
+    by_year = searcher.search(SearchRequest(query="", year=2017))
+    assert [(v.value, v.count) for v in by_year.facets["month"]] == [("2017-05", 1), ("2017-06", 1)]
+
+
+def test_paging_is_stable_and_exact(searcher: Searcher) -> None:
+    everything = [hit.id for hit in run(searcher, "bridge OR harbour").hits]
+    pages = []
+    for page in range(1, 5):
+        response = searcher.search(SearchRequest(query="bridge OR harbour", page=page, per_page=2))
+        assert response.total == len(everything)
+        pages.extend(hit.id for hit in response.hits)
+    assert pages == everything and len(set(pages)) == len(pages) == 7 - 1
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(searcher: Searcher) -> None:
+    response = searcher.search(SearchRequest(query="bridge", page=9, per_page=10))
+    assert response.hits == () and response.total == 4
+
+
+def test_why_it_matched(searcher: Searcher) -> None:
+    [hit] = [h for h in run(searcher, "ferries").hits if h.title.startswith("Harbour Bridge")]
+    assert hit.matched_paragraphs == (2,)
+    assert "body" in hit.matched_in and not hit.phrase
+    [caption_hit] = run(searcher, "dusk").hits
+    assert caption_hit.matched_captions == (1,) and caption_hit.body == ()
+    phrase_hit = run(searcher, '"harbour bridge"').hits[0]
+    assert phrase_hit.phrase
+
+
+@pytest.mark.parametrize(
+    ("options", "parameter"),
+    [
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": 51}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"page": 101}, "page"),
+        ({"query": "x" * 501}, "q"),
+        ({"since": date(2020, 1, 1), "until": date(2019, 1, 1)}, "since"),
+        ({"month": 5}, "month"),
+        ({"authors": tuple(str(n) for n in range(21))}, "author"),
+    ],
+)
+def test_requests_are_bounded(options: dict[str, object], parameter: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        SearchRequest(**options)  # type: ignore[arg-type]
+    assert raised.value.parameter == parameter
+
+
+def test_wildcard_expansion_is_bounded(tmp_path: Path) -> None:
+    feed = tmp_path / "many.jsonl"
+    words = " ".join(f"term{n:04d}" for n in range(450))
+    feed.write_text(json.dumps({"id": "w", "title": "Words", "body": words}), encoding="utf-8")
+    build_index([feed], tmp_path / "index")
+    response = Searcher(tmp_path / "index").search(SearchRequest(query="term*"))
+    assert response.total == 1
+    assert any("more than 200 words" in notice for notice in response.notices)
+
+
+def test_the_same_searcher_serves_many_requests(searcher: Searcher) -> None:
+    first = searcher.generation
+    for query in ["bridge", "harbour", "ferry"]:
+        searcher.search(SearchRequest(query=query))
+    assert searcher.generation is first
