@@ -303,6 +303,12 @@ class Searcher:
             url=stored.get("url"),
         )
 
+    def complete(self, prefix: str, limit: int = suggest.MAX_COMPLETIONS) -> list[str]:
+        """Up to ``limit`` completions of what the user has typed so far (autocomplete)."""
+        with self._lock:
+            _, searcher = self._current()
+            return suggest.complete(searcher, prefix, limit)
+
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.model import Article
 from search.request import Hit, SearchResponse
 
 
@@ -74,4 +75,23 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
         },
         "suggestion": response.suggestion,
         "notices": list(response.notices),
+    }
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """A whole article as JSON data (the article endpoint's body)."""
+    return {
+        "id": article.id,
+        "url": article_path(article.id),
+        "source_url": article.url,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": article.published.isoformat() if article.published else None,
+        "updated": article.updated.isoformat() if article.updated else None,
+        "paragraphs": list(article.paragraphs),
+        "captions": [
+            {"index": number, "text": caption.text, "credit": caption.credit}
+            for number, caption in enumerate(article.captions, start=1)
+        ],
+        "bio": article.bio,
     }

@@ -280,3 +280,9 @@ def test_the_same_searcher_serves_many_requests(searcher: Searcher) -> None:
     for query in ["bridge", "harbour", "ferry"]:
         searcher.search(SearchRequest(query=query))
     assert searcher.generation is first
+
+
+def test_autocomplete_through_the_searcher(searcher: Searcher) -> None:
+    assert searcher.complete("brid")[0] == "bridge"
+    assert searcher.complete("harbour fer") == ["harbour ferry", "harbour ferries"]
+    assert searcher.complete("") == []

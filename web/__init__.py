@@ -5,32 +5,72 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from index.generations import default_index_root
 from search.engine import Searcher
 
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+"""No inline scripts or styles anywhere, so the pages can be served with this strict policy."""
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "INDEX": None,  # default_index_root() when unset
+    "CORS_ORIGINS": [],
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_URL_CHARS": 4096,
+    "JSON_SORT_KEYS": False,
+}
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py`` if present, then ``SCOOP_*``
-    environment variables, then ``config`` (for tests)."""
+    environment variables (``SCOOP_INDEX=/srv/index``), then ``config`` (for tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(INDEX=str(default_index_root()))
+    app.config.from_mapping(DEFAULT_CONFIG)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SCOOP")
     if config:
         app.config.update(config)
-    app.extensions["scoop.searcher"] = Searcher(Path(app.config["INDEX"]))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    index_root = Path(app.config["INDEX"] or default_index_root())
+    app.extensions["scoop.searcher"] = Searcher(index_root)
 
-    from web import pages
+    from web import api, pages
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
     return app
 
 
 def searcher(app: Flask) -> Searcher:
-    """The app's long-lived searcher."""
-    return app.extensions["scoop.searcher"]
-
-
-__all__ = ["create_app", "searcher"]
+    """The app's long-lived searcher (one per worker process, opened on first use)."""
+    searcher_: Searcher = app.extensions["scoop.searcher"]
+    return searcher_

@@ -1,0 +1,75 @@
+"""Query-string parameters to a ``SearchRequest``: one reading for the page and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeVar
+
+from werkzeug.datastructures import MultiDict
+
+from search.request import InvalidRequest, Scope, SearchRequest, Sort
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"", "0", "false", "no", "off"}
+
+
+def _int(args: MultiDict[str, str], name: str, default: int | None) -> int | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidRequest(name, f"must be a whole number, got {raw[:20]!r}") from None
+
+
+def _date(args: MultiDict[str, str], name: str) -> date | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidRequest(name, f"must be a date like 2017-05-04, got {raw[:20]!r}") from None
+
+
+Choice = TypeVar("Choice", Sort, Scope)
+
+
+def _choice(args: MultiDict[str, str], name: str, kind: type[Choice], default: Choice) -> Choice:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind.__members__.values())
+        raise InvalidRequest(name, f"must be one of {allowed}, got {raw[:20]!r}") from None
+
+
+def _flag(args: MultiDict[str, str], name: str) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    raise InvalidRequest(name, f"must be true or false, got {raw[:20]!r}")
+
+
+def search_request(args: MultiDict[str, str]) -> SearchRequest:
+    """Read ``q``, ``page``, ``per_page``, ``sort``, ``in``, ``author`` (repeatable), ``since``,
+    ``until``, ``year``, ``month``, ``caption`` and ``within``; raises ``InvalidRequest``."""
+    return SearchRequest(
+        query=args.get("q", ""),
+        page=_int(args, "page", 1) or 0,
+        per_page=_int(args, "per_page", SearchRequest.per_page) or 0,
+        sort=_choice(args, "sort", Sort, Sort.RELEVANCE),
+        scope=_choice(args, "in", Scope, Scope.ALL),
+        authors=tuple(name for name in args.getlist("author") if name.strip()),
+        since=_date(args, "since"),
+        until=_date(args, "until"),
+        year=_int(args, "year", None),
+        month=_int(args, "month", None),
+        caption_only=_flag(args, "caption"),
+        within=args.get("within", ""),
+    )
