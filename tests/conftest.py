@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,3 +27,57 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample-index")
     build_index([SAMPLES], root)
     return root
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_index: Path) -> Iterator[str]:
+    """The real server process (``manage.py serve``, gunicorn, 2 workers) on the sample index.
+
+    Yields its base URL; on teardown it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
+    """
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "serve",
+            "--index",
+            str(sample_index),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output = process.communicate()[0]
+            raise RuntimeError(f"the server did not start:\n{output}")
+        time.sleep(0.2)
+    yield base
+    process.send_signal(signal.SIGINT)
+    try:
+        output = process.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise RuntimeError("the server did not stop within 30 s of Ctrl-C") from None
+    assert process.returncode == 0, output

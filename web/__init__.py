@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from index.generations import default_index_root
 from search.engine import Searcher
@@ -61,6 +62,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
 
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        if is_api_path(request.path):
+            return problem_response(status, error.name, error.description or error.name), status
+        return render_template("error.html", status=status, error=error), status
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
@@ -68,6 +76,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return response
 
     return app
+
+
+def is_api_path(path: str) -> bool:
+    """Paths whose errors are answered as ``application/problem+json``."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def problem_response(status: int, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
 
 
 def searcher(app: Flask) -> Searcher:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from index.generations import IndexUnavailable
 from search.request import InvalidRequest
 from search.serialize import article_json, response_json
-from web import searcher
+from web import problem_response, searcher
 from web.params import search_request
 
 blueprint = Blueprint("api", __name__)
@@ -18,11 +18,7 @@ blueprint = Blueprint("api", __name__)
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> ResponseReturnValue:
     """An RFC 9457 problem document."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
+    return problem_response(status, title, detail, **extra)
 
 
 @blueprint.errorhandler(InvalidRequest)
