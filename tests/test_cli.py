@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import REFERENCE, ROOT, SAMPLES
 
@@ -69,3 +70,51 @@ def test_search_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
 
 def test_samples_are_bundled() -> None:
     assert len(list((SAMPLES / "articles").glob("*.txt"))) >= 21
+
+
+def _search_json(index: Path, *args: str) -> dict[str, Any]:
+    result = manage("search", *args, "--index", str(index), "--json")
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_search_flags_on_the_samples(sample_index: Path) -> None:
+    soldier = _search_json(sample_index, "soldier")
+    [hit] = soldier["hits"]
+    credits = [c["credit"] for c in hit["highlights"]["captions"]]
+    assert credits == ["JOHANNES EISELE/AFP/Getty Images", "GREG BAKER/AFP/Getty Images"]
+    assert all("<mark>soldier</mark>" in c["html"] for c in hit["highlights"]["captions"])
+    assert hit["highlights"]["body"] == []
+
+    phrase = _search_json(sample_index, '"border security"')
+    fragments = phrase["hits"][0]["highlights"]["body"]
+    assert any("<mark>border security</mark>" in f["html"] for f in fragments)
+    assert phrase["hits"][0]["match"]["phrase"] is True
+
+    newest = _search_json(sample_index, "flood", "--sort", "newest", "--limit", "50")
+    dates = [h["published"] for h in newest["hits"] if h["published"]]
+    assert dates == sorted(dates, reverse=True)
+
+    by_author = _search_json(sample_index, "flood", "--author", "Grace Liang", "--limit", "50")
+    assert by_author["total"] and all("Grace Liang" in h["authors"] for h in by_author["hits"])
+
+    window = _search_json(sample_index, "harbour", "--since", "2011-01-01", "--until", "2013-12-31")
+    assert all("2011" <= h["published"][:4] <= "2013" for h in window["hits"])
+
+    captions = _search_json(sample_index, "soldier", "--in", "captions")
+    assert captions["total"] == 1
+    second = _search_json(sample_index, "harbour", "--limit", "2", "--page", "2")
+    assert second["page"] == 2 and len(second["hits"]) == 2
+
+
+def test_search_bad_options_say_what_is_wrong(sample_index: Path) -> None:
+    result = manage("search", "x", "--index", str(sample_index), "--since", "yesterday")
+    assert result.returncode == 2 and "'yesterday' is not a date like 2017-05-04" in result.stderr
+    result = manage("search", "x", "--index", str(sample_index), "--limit", "500")
+    assert (
+        result.returncode == 2
+        and "--limit" in result.stderr
+        and "between 1 and 50" in result.stderr
+    )
+    result = manage("search", '"unbalanced', "--index", str(sample_index))
+    assert result.returncode == 0 and "read as plain words" in result.stdout
