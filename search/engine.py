@@ -186,9 +186,10 @@ class Searcher:
                 terms=True,
             )
             terms = highlight.match_terms(query, searcher.reader())
+            weights = highlight.term_weights(searcher, terms)
             first = (request.page - 1) * request.per_page
             hits = tuple(
-                self._hit(searcher, results[rank], terms, request.sort)
+                self._hit(searcher, results[rank], terms, weights, request.sort)
                 for rank in range(first, min(results.scored_length(), first + request.per_page))
             )
             total = len(results)
@@ -251,7 +252,12 @@ class Searcher:
         return wq.And(parts) if parts else None
 
     def _hit(
-        self, searcher: WhooshSearcher, result: Any, terms: highlight.MatchTerms, sort: Sort
+        self,
+        searcher: WhooshSearcher,
+        result: Any,
+        terms: highlight.MatchTerms,
+        weights: dict[str, float],
+        sort: Sort,
     ) -> Hit:
         stored = result.fields()
         docnum = result.docnum
@@ -263,10 +269,6 @@ class Searcher:
         phrase = any(
             highlight.match_spans(reader, docnum, name, phrases_only) for name in HIGHLIGHT_FIELDS
         )
-        weights = {}
-        for fieldname, texts in terms.terms.items():
-            for text in texts:
-                weights[text.decode("utf-8")] = searcher.idf(fieldname, text)
         body, more_matches, more_paragraphs = highlight.body_fragments(
             stored.get("body", ""), spans["body"], weights
         )
