@@ -16,6 +16,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import news_analyzer
 from search.query import FIELD_ALIASES
+from search.request import MAX_QUERY_CHARS
 
 SPELL_FIELDS = {"title": "spell_title", "body": "spell_body"}
 """The fields with a spelling field, and its name."""
@@ -24,8 +25,6 @@ SUGGEST_BELOW = 3
 """A query with fewer results than this may get a "did you mean"."""
 MAX_WORDS = 5
 """At most this many words of a query are looked up for a correction."""
-MAX_QUERY_CHARS = 500
-"""Longer queries get no suggestion."""
 MAX_QUERY_WORDS = 64
 """Words after this many are left as they are."""
 MIN_WORD_CHARS = 3
