@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
+from index.analysis import news_analyzer
 from index.schema import SECTION_SEPARATOR
 from search.request import BodyFragment, CaptionMatch, Fragment
 
@@ -29,25 +34,54 @@ MAX_EXPANSIONS = 64
 ELLIPSIS = "…"
 
 Span = tuple[int, int]
+PhraseKey = tuple[str, tuple[bytes, ...]]
+
+_ANALYZER = news_analyzer()
+"""Turns a marked word back into its index term, to look up the term's weight."""
 
 
 @dataclass
 class MatchTerms:
-    """The terms a query can mark, per field, and the phrases it asks for."""
+    """The terms a query can mark, per field, and the phrases it asks for.
+
+    ``slops`` holds the slop of each phrase that allows gaps (``"a b"~2``); a phrase
+    not in it must match word for word.
+    """
 
     terms: dict[str, set[bytes]] = field(default_factory=dict)
-    phrases: list[tuple[str, tuple[bytes, ...]]] = field(default_factory=list)
+    phrases: list[PhraseKey] = field(default_factory=list)
+    slops: dict[PhraseKey, int] = field(default_factory=dict)
 
     def fields(self) -> set[str]:
         return set(self.terms) | {name for name, _ in self.phrases}
 
+    def only_phrases(self) -> MatchTerms:
+        """The phrases alone (with their slops), without the single terms."""
+        return MatchTerms(phrases=list(self.phrases), slops=dict(self.slops))
+
 
 def match_terms(query: wq.Query, reader: IndexReader) -> MatchTerms:
-    """Collect the positive terms and phrases of a query; excluded words are never marked."""
-    found = MatchTerms()
+    """Collect the positive terms and phrases of a query; excluded words are never marked.
 
-    def add(fieldname: str, text: bytes) -> None:
-        found.terms.setdefault(fieldname, set()).add(text)
+    Only fields that store character offsets (the highlightable text fields) are
+    collected; terms of date, keyword and id fields cannot be marked.
+    """
+    found = MatchTerms()
+    schema = reader.schema
+
+    def markable(fieldname: str | None) -> bool:
+        if not fieldname or fieldname not in schema:
+            return False
+        field_format = schema[fieldname].format
+        return bool(field_format and field_format.supports("characters"))
+
+    def to_bytes(fieldname: str, text: str | bytes) -> bytes | None:
+        if isinstance(text, bytes):
+            return text
+        try:
+            return bytes(schema[fieldname].to_bytes(text))
+        except ValueError:
+            return None
 
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
@@ -56,25 +90,52 @@ def match_terms(query: wq.Query, reader: IndexReader) -> MatchTerms:
             walk(node.a)
             return
         if isinstance(node, wq.Phrase):
-            field_type = reader.schema[node.fieldname]
-            words = tuple(field_type.to_bytes(word) for word in node.words)
-            found.phrases.append((node.fieldname, words))
+            if markable(node.fieldname):
+                words = tuple(to_bytes(node.fieldname, word) for word in node.words)
+                if words and all(word is not None for word in words):
+                    key = (node.fieldname, tuple(word for word in words if word is not None))
+                    found.phrases.append(key)
+                    if node.slop > 1:
+                        found.slops[key] = node.slop
             return
         if isinstance(node, wq.Term):
-            field_type = reader.schema[node.fieldname]
-            add(node.fieldname, field_type.to_bytes(node.text))
+            text = to_bytes(node.fieldname, node.text) if markable(node.fieldname) else None
+            if text is not None:
+                found.terms.setdefault(node.fieldname, set()).add(text)
             return
-        if isinstance(node, wq.MultiTerm) and node.field():
-            for count, text in enumerate(node._btexts(reader)):
-                if count >= MAX_EXPANSIONS:
-                    break
-                add(node.field(), text)
+        if isinstance(node, wq.MultiTerm):
+            fieldname = node.field()
+            if markable(fieldname):
+                # Fuzzy terms expand to str, prefixes and wildcards to bytes.
+                for count, expanded in enumerate(node._btexts(reader)):
+                    if count >= MAX_EXPANSIONS:
+                        break
+                    text = to_bytes(fieldname, expanded)
+                    if text is not None:
+                        found.terms.setdefault(fieldname, set()).add(text)
             return
         for child in node.children():
             walk(child)
 
     walk(query)
     return found
+
+
+def term_weights(
+    searcher: Searcher, terms: MatchTerms, fieldname: str = "body"
+) -> dict[str, float]:
+    """The weight of every term and phrase word a query can mark: its idf in ``fieldname``.
+
+    This is the ``term_weight`` that :func:`body_fragments` expects. Each term is weighed
+    in the one field the fragments come from: a term's idf in a field that lacks it
+    (often the credits) is the highest there is and would make every term look rare.
+    """
+    texts = {text for field_terms in terms.terms.values() for text in field_terms}
+    texts.update(word for _, words in terms.phrases for word in words)
+    return {
+        text.decode("utf-8", "replace"): float(searcher.idf(fieldname, text))
+        for text in sorted(texts)
+    }
 
 
 def _positions(
@@ -93,23 +154,32 @@ def _positions(
 def match_spans(reader: IndexReader, docnum: int, fieldname: str, terms: MatchTerms) -> list[Span]:
     """Character spans of the matches in one field of one document, merged and sorted.
 
-    A phrase marks each complete occurrence of the phrase, not its words elsewhere.
+    A phrase marks each complete occurrence of the phrase, from its first word to
+    its last, not its words elsewhere.
     """
     spans: set[Span] = set()
     for text in terms.terms.get(fieldname, ()):
         spans.update((start, end) for _, start, end in _positions(reader, docnum, fieldname, text))
-    for phrase_field, words in terms.phrases:
+    for key in terms.phrases:
+        phrase_field, words = key
         if phrase_field != fieldname or not words:
             continue
+        slop = max(1, terms.slops.get(key, 1))
         occurrences = [
             {pos: (start, end) for pos, start, end in _positions(reader, docnum, fieldname, word)}
             for word in words
         ]
-        for first_pos, (start, _) in occurrences[0].items():
-            chain = [occ.get(first_pos + offset) for offset, occ in enumerate(occurrences)]
-            last = chain[-1]
-            if all(chain) and last is not None:
-                spans.add((start, last[1]))
+        for first_pos, (start, first_end) in occurrences[0].items():
+            pos, end = first_pos, first_end
+            for occurrence in occurrences[1:]:
+                following = next(
+                    (pos + gap for gap in range(1, slop + 1) if pos + gap in occurrence), None
+                )
+                if following is None:
+                    break
+                pos, end = following, occurrence[following][1]
+            else:
+                spans.add((start, end))
     return _merge(sorted(spans))
 
 
@@ -124,7 +194,11 @@ def _merge(spans: Sequence[Span]) -> list[Span]:
 
 
 def render(text: str, spans: Iterable[Span], prefix: str = "", suffix: str = "") -> Fragment:
-    """Escape ``text`` and wrap each span in ``<mark>``; spans are relative to ``text``."""
+    """Escape ``text`` and wrap each span in ``<mark>``; spans are relative to ``text``.
+
+    Spans must be sorted and must not overlap. ``prefix`` and ``suffix`` (an
+    ellipsis where text was cut) are added around the text, escaped and unmarked.
+    """
     out: list[str] = [html.escape(prefix)]
     marks: list[Span] = []
     cursor = 0
@@ -148,43 +222,158 @@ def _sections(text: str) -> list[tuple[int, str]]:
     return sections
 
 
-def _in_section(spans: Sequence[Span], start: int, length: int) -> list[Span]:
-    return [(s - start, e - start) for s, e in spans if start <= s and e <= start + length]
+def _by_section(text: str, spans: Iterable[Span]) -> dict[int, list[Span]]:
+    """The spans in each section (by 1-based number), clipped to it and relative to its start.
+
+    ``spans`` must be sorted. A phrase can match across a paragraph break; each side is
+    marked in its own section. Sections without a span are left out.
+    """
+    sections = _sections(text)
+    starts = [offset for offset, _ in sections]
+    found: dict[int, list[Span]] = {}
+    for start, end in spans:
+        index = max(0, bisect_right(starts, start) - 1)
+        while index < len(sections) and sections[index][0] < end:
+            offset, section = sections[index]
+            clipped = (max(start, offset) - offset, min(end, offset + len(section)) - offset)
+            if clipped[0] < clipped[1]:
+                found.setdefault(index + 1, []).append(clipped)
+            index += 1
+    return found
+
+
+def matched_sections(text: str, spans: Iterable[Span]) -> tuple[int, ...]:
+    """The 1-based numbers of the sections (paragraphs or captions, one per line) with a match.
+
+    ``spans`` are sorted character spans into ``text``, as from :func:`match_spans`.
+    """
+    return tuple(sorted(_by_section(text, spans)))
+
+
+def section_fragments(text: str, spans: Iterable[Span]) -> tuple[Fragment, ...]:
+    """Every section of ``text`` (one per line), whole, with the spans that fall in it marked.
+
+    For showing a whole article; an empty ``text`` has no sections.
+    """
+    if not text:
+        return ()
+    in_sections = _by_section(text, spans)
+    return tuple(
+        render(section, in_sections.get(number, ()))
+        for number, (_, section) in enumerate(_sections(text), start=1)
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
+_SPACE = re.compile(r"\s")
 
 
-def _sentence_bounds(paragraph: str, start: int, end: int) -> Span:
-    """The bounds of the sentence(s) of ``paragraph`` that contain ``start:end``."""
-    left = 0
-    for match in _SENTENCE_END.finditer(paragraph, 0, start):
+def _sentence_bounds(paragraph: str, start: int, end: int, floor: int = 0) -> Span:
+    """The bounds of the sentence(s) of ``paragraph`` that contain ``start:end``.
+
+    A sentence ends after its full stop (or ``!``, ``?``, ``…``) and any closing
+    quotes or brackets that follow it. Nothing before ``floor`` is read, and a sentence
+    end is looked for only up to ``MAX_SENTENCE_CHARS`` past ``end`` (a longer sentence
+    is cut anyway), so a long paragraph is read about once for all its windows.
+    """
+    left = floor
+    for match in _SENTENCE_END.finditer(paragraph, floor, start):
         left = match.end()
-    right_match = _SENTENCE_END.search(paragraph, end)
-    right = right_match.start() + 1 if right_match else len(paragraph)
-    return left, len(paragraph[:right].rstrip()) if right_match else right
+    limit = end + MAX_SENTENCE_CHARS + 1
+    right_match = _SENTENCE_END.search(paragraph, end, limit)
+    if right_match:
+        return left, right_match.start() + len(right_match.group().rstrip())
+    return left, min(limit, len(paragraph))
 
 
-def _window(paragraph: str, spans: Sequence[Span]) -> Span:
-    """A window around the first span cluster: a whole sentence, or ~200 chars cut at words."""
-    first, last = spans[0], spans[0]
-    for span in spans[1:]:
-        if span[1] - first[0] > FRAGMENT_CHARS:
-            break
-        last = span
-    left, right = _sentence_bounds(paragraph, first[0], last[1])
-    if right - left <= MAX_SENTENCE_CHARS:
-        return left, right
-    middle = (first[0] + last[1]) // 2
-    left = max(0, min(first[0], middle - FRAGMENT_CHARS // 2))
-    right = min(len(paragraph), max(last[1], left + FRAGMENT_CHARS))
-    if left > 0:
-        space = paragraph.find(" ", left, first[0])
-        left = space + 1 if space != -1 else left
-    if right < len(paragraph):
-        space = paragraph.rfind(" ", last[1], right)
-        right = space if space != -1 else right
-    return left, right
+def _is_punctuation(char: str) -> bool:
+    return not char.isspace() and not char.isalnum()
+
+
+def _word_start(paragraph: str, left: int, limit: int, floor: int) -> int:
+    """``left`` moved to the start of a word (not beyond ``limit`` nor before ``floor``).
+
+    Inside a word, the next word is taken; if there is none before ``limit`` (the first
+    match), the punctuation just before it (an opening quote) is taken in instead.
+    """
+    if left == 0 or paragraph[left - 1].isspace():
+        return left
+    space = _SPACE.search(paragraph, left, limit)
+    if space:
+        return space.end()
+    while left > floor and _is_punctuation(paragraph[left - 1]):
+        left -= 1
+    return left
+
+
+def _word_end(paragraph: str, right: int, limit: int) -> int:
+    """``right`` moved to the end of a word (not before ``limit``, the end of the last match).
+
+    Inside a word, the previous word is taken; if there is none after ``limit``, the
+    punctuation just after it (a comma, a closing quote) is taken in instead.
+    """
+    if right >= len(paragraph) or paragraph[right].isspace():
+        return right
+    for index in range(right - 1, limit - 1, -1):
+        if paragraph[index].isspace():
+            return index
+    while right < len(paragraph) and _is_punctuation(paragraph[right]):
+        right += 1
+    return right
+
+
+def _window(paragraph: str, spans: Sequence[Span], first: int, floor: int) -> tuple[int, int, int]:
+    """A window from span ``first`` on: a whole sentence, or ~200 chars cut at words.
+
+    The window starts at or after ``floor`` (the end of the previous window) and covers
+    every span it reaches in full. Returns its start and end and the index of the first
+    span after it.
+    """
+    begin, last = spans[first], spans[first]
+    index = first + 1
+    while index < len(spans) and spans[index][1] - begin[0] <= FRAGMENT_CHARS:
+        last = spans[index]
+        index += 1
+    left, right = _sentence_bounds(paragraph, begin[0], last[1], floor)
+    if right - left > MAX_SENTENCE_CHARS:
+        middle = (begin[0] + last[1]) // 2
+        left = max(0, min(begin[0], middle - FRAGMENT_CHARS // 2))
+        right = max(last[1], left + FRAGMENT_CHARS)
+        if right > len(paragraph):
+            right = len(paragraph)
+            left = max(0, min(begin[0], right - FRAGMENT_CHARS))
+        right = _word_end(paragraph, right, last[1])
+    left = _word_start(paragraph, max(left, floor), begin[0], floor)
+    index = first
+    while index < len(spans) and spans[index][0] < right:
+        if spans[index][1] > right:  # a match the window cuts: take the rest of its word
+            space = _SPACE.search(paragraph, spans[index][1])
+            right = space.start() if space else len(paragraph)
+        index += 1
+    return left, right, index
+
+
+def _windows(paragraph: str, spans: Sequence[Span]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Non-overlapping windows over all of a paragraph's spans: (start, end, spans inside)."""
+    windows = []
+    index = floor = 0
+    while index < len(spans):
+        start, end, following = _window(paragraph, spans, index, floor)
+        windows.append((start, end, tuple(spans[index:following])))
+        index, floor = following, end
+    return windows
+
+
+@lru_cache(maxsize=4096)
+def _terms_of(words: str) -> tuple[str, ...]:
+    """The index terms of a marked piece of text (the text lower-cased if it has none)."""
+    return tuple(token.text for token in _ANALYZER(words)) or (words.lower(),)
+
+
+def _weights(words: str, term_weight: dict[str, float]) -> dict[str, float]:
+    """The index terms of a marked piece of text and their weights (1.0 when unknown)."""
+    surface = term_weight.get(words.lower(), 1.0)
+    return {term: term_weight.get(term, surface) for term in _terms_of(words)}
 
 
 @dataclass(frozen=True)
@@ -201,25 +390,30 @@ def body_fragments(
 ) -> tuple[list[BodyFragment], int, int]:
     """Pick up to three fragments for the most and rarest matched words.
 
-    ``term_weight`` maps a matched word (lower-cased) to its weight, e.g. its idf.
-    Returns the fragments in reading order, and how many matches in how many
-    paragraphs are left beyond them.
+    ``term_weight`` maps a matched index term (as analysed, e.g. ``"prepar"``) to its
+    weight, e.g. its idf; a lower-cased word as written is looked up too. A fragment
+    scores the weights of the distinct terms it shows plus a little per match.
+    Returns the fragments in reading order, how many matches the fragments leave
+    out, and how many paragraphs hold those left-out matches.
     """
+    sections = _sections(text)
     candidates: list[_Candidate] = []
-    for number, (offset, paragraph) in enumerate(_sections(text), start=1):
-        local = _in_section(spans, offset, len(paragraph))
-        if not local:
-            continue
-        start, end = _window(paragraph, local)
-        inside = tuple((s - start, e - start) for s, e in local if s >= start and e <= end)
-        words = {paragraph[s + start : e + start].lower() for s, e in inside}
-        score = sum(term_weight.get(word, 1.0) for word in words) + 0.1 * len(inside)
-        candidates.append(_Candidate(number, start, end, inside, score))
-    chosen = sorted(candidates, key=lambda c: (-c.score, c.paragraph))[:MAX_FRAGMENTS]
+    matches: dict[int, int] = {}
+    for number, local in _by_section(text, spans).items():
+        _, paragraph = sections[number - 1]
+        matches[number] = len(local)
+        for start, end, inside in _windows(paragraph, local):
+            terms: dict[str, float] = {}
+            for s, e in inside:
+                terms.update(_weights(paragraph[s:e], term_weight))
+            score = sum(terms.values()) + 0.1 * len(inside)
+            shifted = tuple((s - start, e - start) for s, e in inside)
+            candidates.append(_Candidate(number, start, end, shifted, score))
+    chosen = sorted(candidates, key=lambda c: (-c.score, c.paragraph, c.start))[:MAX_FRAGMENTS]
     fragments = []
-    shown = 0
-    for candidate in sorted(chosen, key=lambda c: c.paragraph):
-        offset, paragraph = _sections(text)[candidate.paragraph - 1]
+    shown: Counter[int] = Counter()
+    for candidate in sorted(chosen, key=lambda c: (c.paragraph, c.start)):
+        _, paragraph = sections[candidate.paragraph - 1]
         piece = render(
             paragraph[candidate.start : candidate.end],
             candidate.spans,
@@ -227,28 +421,27 @@ def body_fragments(
             ELLIPSIS if candidate.end < len(paragraph) else "",
         )
         fragments.append(BodyFragment(piece.html, piece.text, piece.marks, candidate.paragraph))
-        shown += len(candidate.spans)
-    more_paragraphs = len({c.paragraph for c in candidates} - {c.paragraph for c in chosen})
-    more_matches = len(spans) - shown
+        shown[candidate.paragraph] += len(candidate.spans)
+    more_matches = sum(matches.values()) - sum(shown.values())
+    more_paragraphs = sum(1 for number, count in matches.items() if count > shown[number])
     return fragments, more_matches, more_paragraphs
 
 
 def caption_matches(
     captions: str, credits: str, caption_spans: Sequence[Span], credit_spans: Sequence[Span]
 ) -> list[CaptionMatch]:
-    """Every caption that matched, whole, with its credit and its 1-based position."""
+    """Every caption that matched, whole, with its credit and its 1-based position.
+
+    A caption whose credit matched is listed too (its text unmarked).
+    """
     credit_lines = credits.split(SECTION_SEPARATOR) if credits else []
-    credit_sections = _sections(credits) if credits else []
+    in_captions = _by_section(captions, caption_spans)
+    in_credits = _by_section(credits, credit_spans)
     matches = []
-    for number, (offset, caption) in enumerate(_sections(captions), start=1):
-        local = _in_section(caption_spans, offset, len(caption))
-        credit_local: list[Span] = []
-        if number <= len(credit_sections):
-            credit_offset, credit_text = credit_sections[number - 1]
-            credit_local = _in_section(credit_spans, credit_offset, len(credit_text))
-        if not local and not credit_local:
+    for number, (_, caption) in enumerate(_sections(captions), start=1):
+        if number not in in_captions and number not in in_credits:
             continue
-        piece = render(caption, local)
         credit = credit_lines[number - 1] if number <= len(credit_lines) else ""
+        piece = render(caption, in_captions.get(number, ()))
         matches.append(CaptionMatch(piece.html, piece.text, piece.marks, number, credit or None))
     return matches
