@@ -41,7 +41,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=text(),
-        authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False, sortable=True),
         author=text(stored=False),
         published=DATETIME(stored=True, sortable=True),
         updated=DATETIME(stored=True),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
@@ -12,8 +14,6 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
-from whoosh.fields import Schema
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index import generations
@@ -30,13 +30,24 @@ from search.query import (
     parse_query,
 )
 from search.ranking import LOW_WEIGHT_FIELDS, weighting
-from search.request import FacetValue, Hit, SearchRequest, SearchResponse, Sort
+from search.request import (
+    ArticleHighlights,
+    FacetValue,
+    Fragment,
+    Hit,
+    Scope,
+    SearchRequest,
+    SearchResponse,
+    Sort,
+)
 
 HIGHLIGHT_FIELDS = ("title", "body", "captions", "credits", "bio", "author")
 HEADLINE, ALL_WORDS, SOME_WORDS, WEAK = "0-headline", "1-all-words", "2-some-words", "3-weak"
 """Relevance buckets, best first: the headline holds the query as a phrase; the article holds
 every word; it holds some words in its headline, body, captions or byline; or it matched only
 in the author bio or a photo credit. Within a bucket, hits are ordered by BM25F score."""
+NO_DATE = 2**64 - 1
+"""What Whoosh's raw ``published`` column holds for an undated article."""
 WHERE_MATCHED = {"title": ("title",), "body": ("body",), "captions": ("captions",)}
 """The "where matched" facet: its values and the fields each one covers."""
 
@@ -46,69 +57,95 @@ def _query_text(parsed: ParsedQuery) -> str:
     return " ".join(parsed.words) if parsed.plain else parsed.read_as
 
 
-def _buckets(parsed: ParsedQuery, schema: Schema) -> dict[str, wq.Query]:
-    """The relevance buckets that apply to this query (see ``HEADLINE``)."""
-    scope_fields = SCOPE_FIELDS[parsed.scope]
-    main = tuple(name for name in scope_fields if name in MAIN_FIELDS)
-    buckets: dict[str, wq.Query] = {}
-    if parsed.plain and len(parsed.words) >= 2:
-        if "title" in scope_fields:
-            phrase = '"' + parsed.read_as.replace('"', " ") + '"'
-            buckets[HEADLINE] = parse_for_fields(phrase, schema, ("title",))
-        buckets[ALL_WORDS] = wq.And([parse_for_fields(w, schema, main) for w in parsed.words])
-    buckets[SOME_WORDS] = parse_for_fields(_query_text(parsed), schema, main)
-    return buckets
+@dataclass(frozen=True)
+class _Ranked:
+    docnum: int
+    score: float
+    bucket: str
 
 
-def _order(sort: Sort, buckets: dict[str, wq.Query]) -> sorting.MultiFacet:
-    """Sort keys: bucket then score for relevance; date then score otherwise (undated last)."""
+@dataclass(frozen=True)
+class _Columns:
+    """Column readers of one generation: sort keys and facet values without stored fields."""
+
+    authors: Any
+    year: Any
+    month: Any
+    published: Any
+
+    @classmethod
+    def of(cls, searcher: WhooshSearcher) -> _Columns:
+        reader = searcher.reader()
+        return cls(
+            authors=reader.column_reader("authors"),
+            year=reader.column_reader("year"),
+            month=reader.column_reader("month"),
+            published=reader.column_reader("published", translate=False),
+        )
+
+
+def _has_negation(query: wq.Query) -> bool:
+    if isinstance(query, wq.Not | wq.AndNot):
+        return True
+    return any(_has_negation(child) for child in query.children())
+
+
+def _sorted(ranked: list[_Ranked], sort: Sort, columns: _Columns) -> list[_Ranked]:
+    """Relevance: bucket, then score. Dates: newest or oldest first, undated last, then score.
+    The document number breaks ties, so pages never overlap or skip."""
     if sort is Sort.RELEVANCE:
-        return sorting.MultiFacet([sorting.QueryFacet(buckets, other=WEAK), sorting.ScoreFacet()])
-    return sorting.MultiFacet(
-        [
-            sorting.QueryFacet({"dated": wq.Every("published")}, other="undated"),
-            sorting.FieldFacet("published", reverse=sort is Sort.NEWEST),
-            sorting.ScoreFacet(),
-        ]
-    )
+        return sorted(ranked, key=lambda r: (r.bucket, -r.score, r.docnum))
+    sign = -1 if sort is Sort.NEWEST else 1
+
+    def by_date(r: _Ranked) -> tuple[int, int, float, int]:
+        published = columns.published[r.docnum]
+        if published >= NO_DATE:
+            return (1, 0, -r.score, r.docnum)
+        return (0, sign * published, -r.score, r.docnum)
+
+    return sorted(ranked, key=by_date)
 
 
 def _facets(
-    request: SearchRequest, parsed: ParsedQuery, schema: Schema, buckets: dict[str, wq.Query]
-) -> dict[str, sorting.FacetType]:
-    """Facets counted over the whole result set (not just the page)."""
-    facets: dict[str, sorting.FacetType] = {
-        "author": sorting.FieldFacet("authors", allow_overlap=True, maptype=sorting.Count),
-        "year": sorting.FieldFacet("year", maptype=sorting.Count),
+    columns: _Columns, ranked: list[_Ranked], request: SearchRequest, where: dict[str, int]
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Facet counts over the whole result set (not just the page), from column values."""
+    authors: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for item in ranked:
+        authors.update(name for name in columns.authors[item.docnum].split(",") if name)
+        if year := columns.year[item.docnum]:
+            years[year] += 1
+        if request.year is not None and (month := columns.month[item.docnum]):
+            months[month] += 1
+    facets = {
+        "author": tuple(
+            FacetValue(name, count)
+            for name, count in sorted(authors.items(), key=lambda i: (-i[1], i[0].lower()))
+        ),
+        "year": tuple(FacetValue(year, count) for year, count in sorted(years.items())),
     }
     if request.year is not None:
-        facets["month"] = sorting.FieldFacet("month", maptype=sorting.Count)
-    if parsed.query is not wq.NullQuery:
-        text = _query_text(parsed)
-        where = {
-            value: parse_for_fields(text, schema, fields)
-            for value, fields in WHERE_MATCHED.items()
-            if set(fields) & set(SCOPE_FIELDS[parsed.scope])
-        }
-        facets["matched"] = sorting.QueryFacet(where, allow_overlap=True, maptype=sorting.Count)
-        facets["bucket"] = sorting.QueryFacet(buckets, other=WEAK, maptype=sorting.Count)
+        facets["month"] = tuple(FacetValue(m, count) for m, count in sorted(months.items()))
+    if where:
+        facets["matched"] = tuple(
+            FacetValue(value, count) for value, count in where.items() if count
+        )
     return facets
 
 
-def _counts(results: Any, name: str) -> dict[str, int]:
-    return {str(key): count for key, count in results.groups(name).items() if key is not None}
-
-
-def _facet_values(name: str, results: Any) -> tuple[FacetValue, ...]:
-    """Facet values with counts: authors by count, dates in time order, sections in page order."""
-    counts = _counts(results, name)
-    if name in ("year", "month"):
-        ordered = sorted(counts.items())
-    elif name == "matched":
-        ordered = [(value, counts[value]) for value in WHERE_MATCHED if value in counts]
-    else:
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
-    return tuple(FacetValue(value, count) for value, count in ordered)
+def _scores(
+    searcher: WhooshSearcher,
+    query: wq.Query,
+    allowed: set[int] | None,
+    exclude: set[int] | None = None,
+) -> dict[int, float]:
+    """BM25F score of every document matching ``query`` (within ``allowed``, minus ``exclude``)."""
+    if query is wq.NullQuery:
+        return {}
+    results = searcher.search(query, limit=None, filter=allowed, mask=exclude or None)
+    return {docnum: float(score) for score, docnum in results.top_n}
 
 
 def _date(value: Any) -> date | None:
@@ -127,6 +164,7 @@ class Searcher:
         self._lock = threading.RLock()
         self._generation: Generation | None = None
         self._searcher: WhooshSearcher | None = None
+        self._columns: _Columns | None = None
 
     def _current(self) -> tuple[Generation, WhooshSearcher]:
         """The open searcher for the current generation, reopened if a reindex switched."""
@@ -156,66 +194,60 @@ class Searcher:
             self._searcher.close()
         self._searcher = None
         self._generation = None
+        self._columns = None
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run one search request: ranked, filtered, faceted, paged and highlighted."""
         started = time.perf_counter()
         with self._lock:
             generation, searcher = self._current()
-            schema = searcher.schema
-            parsed = parse_query(request.query, schema, request.scope)
-            bounded, expansion_notices = bound_expansions(parsed.query, searcher.reader())
+            columns = self._columns or _Columns.of(searcher)
+            self._columns = columns
+            reader = searcher.reader()
+            parsed = parse_query(request.query, searcher.schema, request.scope)
+            bounded, expansion_notices = bound_expansions(parsed.query, reader)
             parsed = dataclasses.replace(
                 parsed, query=bounded, notices=parsed.notices + expansion_notices
             )
-            filters = self._filter(request, parsed, schema)
+            allowed = self._allowed(searcher, request, parsed)
+            where: dict[str, int] = {}
             if parsed.query is wq.NullQuery:
-                query: wq.Query = wq.Every()
-                buckets: dict[str, wq.Query] = {}
+                everything = allowed if allowed is not None else reader.all_doc_ids()
+                ranked = [_Ranked(docnum, 0.0, SOME_WORDS) for docnum in everything]
+            elif allowed is not None and not allowed:
+                ranked = []
             else:
-                query = parsed.query
-                buckets = _buckets(parsed, schema)
-            groupedby = _facets(request, parsed, schema, buckets)
+                ranked = self._rank(searcher, parsed, allowed)
+                where = self._where_matched(searcher, parsed, {r.docnum for r in ranked})
             browsing = parsed.query is wq.NullQuery and request.sort is Sort.RELEVANCE
-            results = searcher.search(
-                query,
-                limit=request.page * request.per_page,
-                sortedby=_order(Sort.NEWEST if browsing else request.sort, buckets),
-                groupedby=groupedby,
-                filter=filters,
-                terms=True,
-            )
-            terms = highlight.match_terms(query, searcher.reader())
-            weights = highlight.term_weights(searcher, terms)
+            ranked = _sorted(ranked, Sort.NEWEST if browsing else request.sort, columns)
             first = (request.page - 1) * request.per_page
+            terms = highlight.match_terms(parsed.query, reader)
+            weights = highlight.term_weights(searcher, terms)
             hits = tuple(
-                self._hit(searcher, results[rank], terms, weights, request.sort)
-                for rank in range(first, min(results.scored_length(), first + request.per_page))
+                self._hit(searcher, item, terms, weights)
+                for item in ranked[first : first + request.per_page]
             )
-            total = len(results)
-            bucket_counts = _counts(results, "bucket") if "bucket" in groupedby else {}
+            facets = _facets(columns, ranked, request, where)
+            total = len(ranked)
             suggestion = None
             if parsed.plain and parsed.words:
                 suggestion = suggest.did_you_mean(
                     searcher,
                     parsed.read_as,
                     total,
-                    lambda text: len(
-                        searcher.search(
-                            parse_query(text, schema, request.scope).query, limit=1, filter=filters
-                        )
-                    ),
+                    lambda text: self._count(searcher, text, request),
                 )
         notices = list(parsed.notices)
         all_words_total = None
-        if ALL_WORDS in buckets:
-            all_words_total = bucket_counts.get(HEADLINE, 0) + bucket_counts.get(ALL_WORDS, 0)
+        if parsed.plain and len(parsed.words) == 1:
+            all_words_total = sum(1 for r in ranked if r.bucket != WEAK)
+        elif parsed.plain and parsed.words:
+            all_words_total = sum(1 for r in ranked if r.bucket in (HEADLINE, ALL_WORDS))
             if total and not all_words_total:
                 notices.append(
                     "No article contains all of the words; showing articles with some of them."
                 )
-        elif parsed.plain and parsed.words:
-            all_words_total = total
         return SearchResponse(
             request=request,
             query=parsed.read_as,
@@ -223,15 +255,89 @@ class Searcher:
             hits=hits,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             generation=generation.name,
-            facets={name: _facet_values(name, results) for name in groupedby if name != "bucket"},
+            facets=facets,
             suggestion=suggestion,
             notices=tuple(notices),
             all_words_total=all_words_total,
         )
 
+    def _count(self, searcher: WhooshSearcher, text: str, request: SearchRequest) -> int:
+        """How many articles another query text finds under the same filters (for suggestions)."""
+        parsed = parse_query(text, searcher.schema, request.scope)
+        allowed = self._allowed(searcher, request, parsed)
+        if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
+            return 0
+        return len(searcher.search(parsed.query, limit=1, filter=allowed))
+
+    def _rank(
+        self, searcher: WhooshSearcher, parsed: ParsedQuery, allowed: set[int] | None
+    ) -> list[_Ranked]:
+        """Score every match once and put it in its relevance bucket (see ``HEADLINE``).
+
+        The main pass searches headline, body, captions and byline; a second, small pass
+        finds the articles that match only in the bio or a photo credit.
+        """
+        schema, reader = searcher.schema, searcher.reader()
+        fields = SCOPE_FIELDS[parsed.scope]
+        text = _query_text(parsed)
+
+        def prepared(query: wq.Query) -> wq.Query:
+            return bound_expansions(query, reader)[0]
+
+        if _has_negation(parsed.query):  # an excluded word excludes it from every section
+            allowed = set(parsed.query.docs(searcher)) & (allowed or set(reader.all_doc_ids()))
+        main = tuple(name for name in fields if name in MAIN_FIELDS)
+        scores = _scores(searcher, prepared(parse_for_fields(text, schema, main)), allowed)
+        headline: set[int] = set()
+        all_words: set[int] = set()
+        if parsed.plain and len(parsed.words) >= 2:
+            if "title" in fields:
+                phrase = '"' + parsed.read_as.replace('"', " ") + '"'
+                headline = set(
+                    prepared(parse_for_fields(phrase, schema, ("title",))).docs(searcher)
+                )
+            every = parse_for_fields(" ".join(parsed.words), schema, main, every_word=True)
+            all_words = set(prepared(every).docs(searcher))
+        ranked = [
+            _Ranked(
+                docnum,
+                score,
+                HEADLINE
+                if docnum in headline
+                else ALL_WORDS
+                if docnum in all_words
+                else SOME_WORDS,
+            )
+            for docnum, score in scores.items()
+        ]
+        low = tuple(name for name in fields if name in LOW_WEIGHT_FIELDS)
+        if low:
+            weak = _scores(
+                searcher, prepared(parse_for_fields(text, schema, low)), allowed, set(scores)
+            )
+            ranked.extend(_Ranked(docnum, score, WEAK) for docnum, score in weak.items())
+        return ranked
+
+    def _where_matched(
+        self, searcher: WhooshSearcher, parsed: ParsedQuery, matched: set[int]
+    ) -> dict[str, int]:
+        """The "where matched" facet: how many of the results match in each section."""
+        fields = SCOPE_FIELDS[parsed.scope]
+        text = _query_text(parsed)
+        counts = {}
+        for value, section in WHERE_MATCHED.items():
+            if set(section) & set(fields):
+                query = parse_for_fields(text, searcher.schema, section)
+                bounded = bound_expansions(query, searcher.reader())[0]
+                counts[value] = sum(1 for docnum in bounded.docs(searcher) if docnum in matched)
+        return counts
+
     @staticmethod
-    def _filter(request: SearchRequest, parsed: ParsedQuery, schema: Schema) -> wq.Query | None:
-        """Filters narrow the result set without changing scores."""
+    def _allowed(
+        searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery
+    ) -> set[int] | None:
+        """The documents the filters allow (None: no filter). Filters never change scores."""
+        schema = searcher.schema
         parts: list[wq.Query] = []
         if request.authors:
             parts.append(wq.Or([wq.Term("authors", name) for name in request.authors]))
@@ -246,21 +352,22 @@ class Searcher:
         if request.within:
             base = parse_query(request.within, schema, request.scope).query
             if base is not wq.NullQuery:
-                parts.append(base)
+                parts.append(bound_expansions(base, searcher.reader())[0])
         if request.caption_only and parsed.query is not wq.NullQuery:
             parts.append(parse_for_fields(_query_text(parsed), schema, ("captions",)))
-        return wq.And(parts) if parts else None
+        if not parts:
+            return None
+        return set(wq.And(parts).docs(searcher))
 
     def _hit(
         self,
         searcher: WhooshSearcher,
-        result: Any,
+        ranked: _Ranked,
         terms: highlight.MatchTerms,
         weights: dict[str, float],
-        sort: Sort,
     ) -> Hit:
-        stored = result.fields()
-        docnum = result.docnum
+        docnum = ranked.docnum
+        stored = searcher.stored_fields(docnum)
         reader = searcher.reader()
         spans = {
             name: highlight.match_spans(reader, docnum, name, terms) for name in HIGHLIGHT_FIELDS
@@ -279,9 +386,6 @@ class Searcher:
             spans["captions"],
             spans["credits"],
         )
-        key = result.score
-        bucket = key[0] if isinstance(key, tuple) and sort is Sort.RELEVANCE else None
-        score = -key[-1] if isinstance(key, tuple) else key
         matched_in = tuple(name for name in HIGHLIGHT_FIELDS if spans[name])
         return Hit(
             id=stored["id"],
@@ -290,7 +394,7 @@ class Searcher:
             authors=tuple(filter(None, stored.get("authors", "").split(","))),
             published=_date(stored.get("published")),
             updated=_date(stored.get("updated")),
-            score=round(float(score or 0.0), 4),
+            score=round(ranked.score, 4),
             body=tuple(body),
             captions=tuple(captions),
             matched_in=matched_in,
@@ -298,8 +402,8 @@ class Searcher:
             matched_captions=highlight.matched_sections(
                 stored.get("captions", ""), spans["captions"]
             ),
-            phrase=phrase or bucket == HEADLINE,
-            weak=bucket == WEAK or (bool(matched_in) and set(matched_in) <= LOW_WEIGHT_FIELDS),
+            phrase=phrase or ranked.bucket == HEADLINE,
+            weak=ranked.bucket == WEAK,
             more_matches=more_matches,
             more_paragraphs=more_paragraphs,
             url=stored.get("url"),
@@ -337,4 +441,50 @@ class Searcher:
             source=stored.get("source", ""),
             url=stored.get("url"),
             content_hash=stored.get("content_hash", ""),
+        )
+
+    def article_highlights(
+        self, article_id: str, query: str, scope: Scope = Scope.ALL
+    ) -> ArticleHighlights | None:
+        """Every section of one article with the matches of ``query`` marked, by the same
+        highlighter as the search hits (the article page); None for an unknown id."""
+        with self._lock:
+            _, searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            stored = searcher.stored_fields(docnum)
+            reader = searcher.reader()
+            parsed = parse_query(query, searcher.schema, scope)
+            bounded, expansion_notices = bound_expansions(parsed.query, reader)
+            terms = highlight.match_terms(bounded, reader)
+            spans = {
+                name: highlight.match_spans(reader, docnum, name, terms)
+                for name in HIGHLIGHT_FIELDS
+            }
+
+        def sections(name: str) -> tuple[Fragment, ...]:
+            """One fragment per stored line, each marked with the spans that fall in it."""
+            fragments: list[Fragment] = []
+            offset = 0
+            text = stored.get(name, "")
+            for section in text.split(SECTION_SEPARATOR) if text else ():
+                end = offset + len(section)
+                clipped = [
+                    (max(start, offset) - offset, min(stop, end) - offset)
+                    for start, stop in spans[name]
+                    if start < end and stop > offset
+                ]
+                fragments.append(highlight.render(section, clipped))
+                offset = end + len(SECTION_SEPARATOR)
+            return tuple(fragments)
+
+        return ArticleHighlights(
+            query=parsed.read_as,
+            title=highlight.render(stored.get("title", ""), spans["title"]),
+            paragraphs=sections("body"),
+            captions=sections("captions"),
+            credits=sections("credits"),
+            bio=highlight.render(stored.get("bio", ""), spans["bio"]),
+            notices=parsed.notices + expansion_notices,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import (
+    AndGroup,
     FieldAliasPlugin,
     FuzzyTermPlugin,
     GtLtPlugin,
@@ -18,6 +20,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
     SingleQuotePlugin,
 )
+from whoosh.qparser.syntax import GroupNode
 from whoosh.reading import IndexReader
 
 from index.analysis import fold
@@ -129,7 +132,7 @@ def _alias_names() -> set[str]:
 def plain_words(text: str) -> str:
     """The words of ``text`` with field prefixes and every syntax character removed."""
     text = re.sub(r"\b(\w+):", lambda m: " " if _is_field_name(m.group(1)) else m.group(0), text)
-    words = re.findall(r"[\w][\w'’.,\-]*", text)
+    words = re.findall(r"\w[\w\u0300-\u036f'’.,\-]*", unicodedata.normalize("NFC", text))
     return " ".join(word.strip(".,'’-") for word in words if word.strip(".,'’-")).strip()
 
 
@@ -191,13 +194,15 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
     return bounded, tuple(dict.fromkeys(notices))
 
 
-def _parser(schema: Schema, fields: tuple[str, ...]) -> MultifieldParser:
+def _parser(
+    schema: Schema, fields: tuple[str, ...], group: type[GroupNode] = OrGroup
+) -> MultifieldParser:
     fields = tuple(name for name in fields if name in schema)
     parser = MultifieldParser(
         fields,
         schema,
         fieldboosts={name: FIELD_WEIGHTS.get(name, 1.0) for name in fields},
-        group=OrGroup,
+        group=group,
     )
     parser.remove_plugin_class(SingleQuotePlugin)  # "China's" is a word, not a quote
     parser.add_plugin(TypedFuzzyTermPlugin())
@@ -230,11 +235,14 @@ def content_words(text: str) -> tuple[str, ...]:
     return kept or words
 
 
-def parse_for_fields(text: str, schema: Schema, fields: tuple[str, ...]) -> wq.Query:
-    """Parse already-checked query text against other fields (for buckets, facets, filters)."""
+def parse_for_fields(
+    text: str, schema: Schema, fields: tuple[str, ...], every_word: bool = False
+) -> wq.Query:
+    """Parse already-checked query text against other fields (for buckets, facets, filters);
+    with ``every_word`` each word must match (in any of the fields)."""
     if not text:
         return wq.NullQuery
-    parser = _parser(schema, fields)
+    parser = _parser(schema, fields, AndGroup if every_word else OrGroup)
     try:
         return _require_date_clauses(parser.parse(text))
     except Exception:  # Whoosh's parser trips on some operator runs ("NOT NOT") per field set
@@ -244,7 +252,7 @@ def parse_for_fields(text: str, schema: Schema, fields: tuple[str, ...]) -> wq.Q
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:
     """Parse user text; malformed syntax is read as plain words with a notice, never an error."""
-    text = " ".join(text.split())
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     notices: list[str] = []
     typed = text.split()
     if len(typed) > MAX_TERMS:

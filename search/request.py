@@ -159,3 +159,33 @@ class SearchResponse:
     notices: tuple[str, ...] = ()
     all_words_total: int | None = None
     """For plain-word queries, how many articles contain every word (they rank first)."""
+
+
+@dataclass(frozen=True)
+class ArticleHighlights:
+    """An article's text with a query's matches marked, section by section (the article page).
+
+    ``paragraphs``, ``captions`` and ``credits`` hold one fragment per body paragraph,
+    photo caption and photo credit, in order, whether or not it matched; numbering
+    is 1-based, as in ``Hit.matched_paragraphs`` (``#p4``) and ``Hit.matched_captions``.
+    """
+
+    query: str
+    """The query as it was read (after any fallback to plain words)."""
+    title: Fragment
+    paragraphs: tuple[Fragment, ...]
+    captions: tuple[Fragment, ...]
+    credits: tuple[Fragment, ...]
+    bio: Fragment
+    notices: tuple[str, ...] = ()
+
+    @property
+    def matched_paragraphs(self) -> tuple[int, ...]:
+        """1-based numbers of the paragraphs with at least one mark."""
+        return tuple(n for n, fragment in enumerate(self.paragraphs, start=1) if fragment.marks)
+
+    @property
+    def match_count(self) -> int:
+        """Marks in the whole article: headline, paragraphs, captions, credits and bio."""
+        sections = (self.title, *self.paragraphs, *self.captions, *self.credits, self.bio)
+        return sum(len(fragment.marks) for fragment in sections)
