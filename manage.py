@@ -217,6 +217,8 @@ def serve(index_root: Path, host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 5)
+            # gunicorn's maximum, above the app's MAX_URL_CHARS: the app answers 414 itself
+            self.cfg.set("limit_request_line", 8190)
 
         def load(self) -> Any:
             return app

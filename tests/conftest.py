@@ -36,29 +36,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(sample_index: Path) -> Iterator[str]:
+def live_server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real server process (``manage.py serve``, gunicorn, 2 workers) on the sample index.
 
     Yields its base URL; on teardown it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
+    Its output goes to a file: a pipe nobody reads fills up and blocks the access log.
     """
     port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "serve",
-            "--index",
-            str(sample_index),
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path_factory.mktemp("live-server") / "server.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "serve",
+                "--index",
+                str(sample_index),
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -70,14 +72,14 @@ def live_server(sample_index: Path) -> Iterator[str]:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            output = process.communicate()[0]
-            raise RuntimeError(f"the server did not start:\n{output}")
+            process.wait()
+            raise RuntimeError(f"the server did not start:\n{log.read_text()}")
         time.sleep(0.2)
     yield base
     process.send_signal(signal.SIGINT)
     try:
-        output = process.communicate(timeout=30)[0]
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
         raise RuntimeError("the server did not stop within 30 s of Ctrl-C") from None
-    assert process.returncode == 0, output
+    assert process.returncode == 0, log.read_text()

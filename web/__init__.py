@@ -6,7 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+    RequestURITooLarge,
+)
 
 from index.generations import default_index_root
 from search.engine import Searcher
@@ -62,12 +67,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
 
+    @app.before_request
+    def refuse_oversized() -> None:
+        """413 for a body over MAX_CONTENT_LENGTH and 414 for a URL (path and query string)
+        over MAX_URL_CHARS, before routing, so they win over 404 and 405."""
+        url_chars = len(request.path) + len(request.query_string)
+        if url_chars > app.config["MAX_URL_CHARS"]:
+            raise RequestURITooLarge(
+                f"The request URL is {url_chars} characters long; "
+                f"the limit is {app.config['MAX_URL_CHARS']}."
+            )
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(
+                f"The request body is {request.content_length} bytes; the limit is {limit}."
+            )
+
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
         status = error.code or 500
+        # Keep the headers the error carries (Allow on a 405), but not its HTML content type.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if is_api_path(request.path):
-            return problem_response(status, error.name, error.description or error.name), status
-        return render_template("error.html", status=status, error=error), status
+            detail = error.description or error.name
+            if isinstance(error, MethodNotAllowed) and error.valid_methods:
+                detail = (
+                    f"{request.method} is not allowed for {request.path}; "
+                    f"use {', '.join(error.valid_methods)}."
+                )
+            return problem_response(status, error.name, detail), status, headers
+        return render_template("error.html", status=status, error=error), status, headers
 
     @app.after_request
     def security_headers(response: Response) -> Response:

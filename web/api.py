@@ -1,67 +1,113 @@
-"""The JSON API: search, suggest, articles and health."""
+"""The JSON API: search, suggest, articles, health, and the OpenAPI document describing them.
+
+Responses drawn from the index carry a weak ``ETag`` made from the index generation and the
+request URL, so a reindex changes every tag; ``If-None-Match`` with a current tag gets 304
+without running the search. CORS is off unless ``CORS_ORIGINS`` lists the allowed origins.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
 from index.generations import IndexUnavailable
-from search.request import InvalidRequest
+from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json
-from web import problem_response, searcher
+from web import is_api_path, problem_response, searcher
 from web.params import search_request
+
+OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")
+CACHE_CONTROL = "public, max-age=60"
+"""For responses drawn from the index; the ETag changes with the generation."""
+CORS_ALLOW_METHODS = "GET, HEAD, OPTIONS"
+CORS_ALLOW_HEADERS = "If-None-Match"
+CORS_EXPOSE_HEADERS = "ETag"
+CORS_MAX_AGE_SECONDS = 600
 
 blueprint = Blueprint("api", __name__)
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> ResponseReturnValue:
-    """An RFC 9457 problem document."""
-    return problem_response(status, title, detail, **extra)
-
-
 @blueprint.errorhandler(InvalidRequest)
 def invalid_request(error: InvalidRequest) -> ResponseReturnValue:
-    return problem(400, "Bad request parameter", str(error), parameter=error.parameter)
+    return problem_response(400, "Bad Request", str(error), parameter=error.parameter)
 
 
 @blueprint.errorhandler(IndexUnavailable)
 def index_unavailable(error: IndexUnavailable) -> ResponseReturnValue:
-    return problem(503, "No index", str(error))
+    return problem_response(503, "Service Unavailable", str(error))
+
+
+def _etag(generation: str) -> str:
+    """A tag for this request URL as answered by this index generation."""
+    digest = hashlib.sha256()
+    for part in (generation.encode(), request.path.encode(), request.query_string):
+        digest.update(part)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _cacheable(response: Response, etag: str) -> Response:
+    response.set_etag(etag, weak=True)  # weak: took_ms differs between identical answers
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _not_modified(etag: str) -> Response | None:
+    """A 304 when the client's ``If-None-Match`` holds the current tag."""
+    if not request.if_none_match.contains_weak(etag):
+        return None
+    return _cacheable(current_app.response_class(status=304), etag)
 
 
 @blueprint.get("/api/search")
 def search() -> ResponseReturnValue:
     """Ranked, highlighted, faceted results as JSON."""
-    response = searcher(current_app).search(search_request(request.args))
-    return jsonify(response_json(response))
+    wanted = search_request(request.args)
+    engine = searcher(current_app)
+    not_modified = _not_modified(_etag(engine.generation.name))
+    if not_modified:
+        return not_modified
+    found = engine.search(wanted)
+    return _cacheable(jsonify(response_json(found)), _etag(found.generation))
 
 
 @blueprint.get("/api/suggest")
 def suggest() -> ResponseReturnValue:
     """Autocomplete: completions of what has been typed so far."""
     prefix = request.args.get("q", "")
-    return jsonify({"query": prefix, "completions": searcher(current_app).complete(prefix)})
+    if len(prefix) > MAX_QUERY_CHARS:
+        raise InvalidRequest("q", f"the limit is {MAX_QUERY_CHARS} characters, got {len(prefix)}")
+    engine = searcher(current_app)
+    etag = _etag(engine.generation.name)
+    not_modified = _not_modified(etag)
+    if not_modified:
+        return not_modified
+    completions = engine.complete(prefix)
+    return _cacheable(jsonify({"query": prefix, "completions": completions}), etag)
 
 
 @blueprint.get("/api/articles/<article_id>")
 def article(article_id: str) -> ResponseReturnValue:
     """One whole article as structured data."""
-    found = searcher(current_app).article(article_id)
+    engine = searcher(current_app)
+    etag = _etag(engine.generation.name)
+    found = engine.article(article_id)
     if found is None:
-        return problem(404, "Not found", f"no article with id {article_id!r}")
-    return jsonify(article_json(found))
+        return problem_response(404, "Not Found", f"There is no article with id {article_id!r}.")
+    not_modified = _not_modified(etag)
+    if not_modified:
+        return not_modified
+    return _cacheable(jsonify(article_json(found)), etag)
 
 
 @blueprint.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Which index generation serves, how many articles it holds, its schema version."""
-    try:
-        generation = searcher(current_app).generation
-    except IndexUnavailable as error:
-        return problem(503, "No index", str(error))
-    return jsonify(
+    generation = searcher(current_app).generation
+    response = jsonify(
         {
             "status": "ok",
             "generation": generation.name,
@@ -70,3 +116,36 @@ def healthz() -> ResponseReturnValue:
             "created": generation.created,
         }
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/api/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 document of this API (``web/openapi.json``)."""
+    return send_file(OPENAPI_DOCUMENT, mimetype="application/json", conditional=True)
+
+
+def cors_origins(app: Flask) -> list[str]:
+    """``CORS_ORIGINS`` as a list (a lone string from the environment counts as one origin)."""
+    configured = app.config.get("CORS_ORIGINS") or []
+    return [configured] if isinstance(configured, str) else list(configured)
+
+
+@blueprint.after_app_request
+def cors(response: Response) -> Response:
+    """CORS headers on every API response, errors included, for the configured origins."""
+    origins = cors_origins(current_app)
+    if not origins or not is_api_path(request.path):
+        return response
+    response.vary.add("Origin")
+    origin = request.headers.get("Origin")
+    if origin is None or (origin not in origins and "*" not in origins):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        response.headers["Access-Control-Allow-Methods"] = CORS_ALLOW_METHODS
+        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+        response.headers["Access-Control-Max-Age"] = str(CORS_MAX_AGE_SECONDS)
+    return response
