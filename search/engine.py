@@ -224,10 +224,9 @@ class Searcher:
             first = (request.page - 1) * request.per_page
             terms = highlight.match_terms(parsed.query, reader)
             weights = highlight.term_weights(searcher, terms)
-            hits = tuple(
-                self._hit(searcher, item, terms, weights)
-                for item in ranked[first : first + request.per_page]
-            )
+            page = ranked[first : first + request.per_page]
+            occurrences = highlight.Occurrences(reader, [item.docnum for item in page])
+            hits = tuple(self._hit(searcher, item, terms, weights, occurrences) for item in page)
             facets = _facets(columns, ranked, request, where)
             total = len(ranked)
             suggestion = None
@@ -365,16 +364,19 @@ class Searcher:
         ranked: _Ranked,
         terms: highlight.MatchTerms,
         weights: dict[str, float],
+        occurrences: highlight.Occurrences,
     ) -> Hit:
         docnum = ranked.docnum
         stored = searcher.stored_fields(docnum)
         reader = searcher.reader()
         spans = {
-            name: highlight.match_spans(reader, docnum, name, terms) for name in HIGHLIGHT_FIELDS
+            name: highlight.match_spans(reader, docnum, name, terms, occurrences)
+            for name in HIGHLIGHT_FIELDS
         }
-        phrases_only = highlight.MatchTerms(phrases=terms.phrases)
+        phrases_only = terms.only_phrases()
         phrase = any(
-            highlight.match_spans(reader, docnum, name, phrases_only) for name in HIGHLIGHT_FIELDS
+            highlight.match_spans(reader, docnum, name, phrases_only, occurrences)
+            for name in HIGHLIGHT_FIELDS
         )
         body, more_matches, more_paragraphs = highlight.body_fragments(
             stored.get("body", ""), spans["body"], weights

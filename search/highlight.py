@@ -138,40 +138,73 @@ def term_weights(
     }
 
 
-def _positions(
-    reader: IndexReader, docnum: int, fieldname: str, text: bytes
-) -> list[tuple[int, int, int]]:
-    """(position, startchar, endchar) of every occurrence of a term in one document."""
-    if (fieldname, text) not in reader:
-        return []
-    matcher = reader.postings(fieldname, text)
-    matcher.skip_to(docnum)
-    if not matcher.is_active() or matcher.id() != docnum:
-        return []
-    return list(matcher.value_as("characters"))
+Occurrence = tuple[int, int, int]
+"""(position, startchar, endchar) of one occurrence of a term."""
 
 
-def match_spans(reader: IndexReader, docnum: int, fieldname: str, terms: MatchTerms) -> list[Span]:
+class Occurrences:
+    """Term occurrences in a page of documents, read with one postings pass per term.
+
+    A page of hits asks for the same terms in every hit; walking each term's
+    postings once, in document order, replaces one lookup per term per hit.
+    """
+
+    def __init__(self, reader: IndexReader, docnums: Iterable[int]) -> None:
+        self.reader = reader
+        self.docnums = sorted(set(docnums))
+        self._loaded: dict[tuple[str, bytes], dict[int, list[Occurrence]]] = {}
+
+    def of(self, fieldname: str, text: bytes, docnum: int) -> list[Occurrence]:
+        """Every occurrence of a term in one of the page's documents."""
+        key = (fieldname, text)
+        if key not in self._loaded:
+            self._loaded[key] = self._load(fieldname, text)
+        return self._loaded[key].get(docnum, [])
+
+    def _load(self, fieldname: str, text: bytes) -> dict[int, list[Occurrence]]:
+        if (fieldname, text) not in self.reader:
+            return {}
+        matcher = self.reader.postings(fieldname, text)
+        found: dict[int, list[Occurrence]] = {}
+        for docnum in self.docnums:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                found[docnum] = list(matcher.value_as("characters"))
+        return found
+
+
+def match_spans(
+    reader: IndexReader,
+    docnum: int,
+    fieldname: str,
+    terms: MatchTerms,
+    occurrences: Occurrences | None = None,
+) -> list[Span]:
     """Character spans of the matches in one field of one document, merged and sorted.
 
     A phrase marks each complete occurrence of the phrase, from its first word to
-    its last, not its words elsewhere.
+    its last, not its words elsewhere. Pass the page's ``occurrences`` to share
+    postings reads between hits.
     """
+    found = occurrences or Occurrences(reader, [docnum])
     spans: set[Span] = set()
     for text in terms.terms.get(fieldname, ()):
-        spans.update((start, end) for _, start, end in _positions(reader, docnum, fieldname, text))
+        spans.update((start, end) for _, start, end in found.of(fieldname, text, docnum))
     for key in terms.phrases:
         phrase_field, words = key
         if phrase_field != fieldname or not words:
             continue
         slop = max(1, terms.slops.get(key, 1))
-        occurrences = [
-            {pos: (start, end) for pos, start, end in _positions(reader, docnum, fieldname, word)}
+        per_word = [
+            {pos: (start, end) for pos, start, end in found.of(fieldname, word, docnum)}
             for word in words
         ]
-        for first_pos, (start, first_end) in occurrences[0].items():
+        for first_pos, (start, first_end) in per_word[0].items():
             pos, end = first_pos, first_end
-            for occurrence in occurrences[1:]:
+            for occurrence in per_word[1:]:
                 following = next(
                     (pos + gap for gap in range(1, slop + 1) if pos + gap in occurrence), None
                 )
