@@ -1,0 +1,108 @@
+"""``manage.py serve``: the production server answers with several workers and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 3
+START_SECONDS = 60
+STOP_SECONDS = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (read from /proc, Linux)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (command) state ppid ...": the command may hold spaces and brackets.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return answer.status, answer.headers.get_content_type(), answer.read().decode()
+
+
+def test_serve_answers_with_several_workers_and_stops_cleanly_on_ctrl_c(
+    sample_index: Path,
+) -> None:
+    port = _free_port()
+    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--index", str(sample_index)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, f"no {WORKERS} workers within {START_SECONDS} s"
+            workers = _children(server.pid)
+            if len(workers) >= WORKERS:
+                try:
+                    status, kind, page = _get(f"{base}/search?q=flood")
+                except OSError:
+                    status = 0
+                if status == 200:
+                    break
+            time.sleep(0.1)
+        assert len(workers) == WORKERS
+        assert kind == "text/html" and "results" in page
+        status, kind, _ = _get(f"{base}/api/suggest?q=flo")
+        assert (status, kind) == (200, "application/json")
+
+        server.send_signal(signal.SIGINT)
+        output = server.communicate(timeout=STOP_SECONDS)[0]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0, output
+    assert output.count("Booting worker with pid") >= WORKERS, output
+    assert f"with {WORKERS} workers" in output
+    for pid in workers:
+        assert not _is_our_process(pid), f"worker {pid} outlived the server"
+
+
+def _is_our_process(pid: int) -> bool:
+    """Whether ``pid`` still runs ``manage.py`` (a reused pid belongs to someone else)."""
+    try:
+        return b"manage.py" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def test_serve_refuses_a_bad_port() -> None:
+    answer = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", "70000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SCOOP_INDEX": "/nonexistent"},
+    )
+    assert answer.returncode == 2
+    assert "70000" in answer.stderr

@@ -1,0 +1,233 @@
+// Scoop: progressive enhancements. Every page works without this file.
+// - autocomplete under the search box (ARIA combobox: arrows, Enter, Escape, mouse)
+// - clicking a "Search in" choice re-runs the search
+// - the "Refine results" panel starts closed on narrow screens
+"use strict";
+
+(function () {
+  const SUGGEST_URL = "/api/suggest";
+  const DELAY_MS = 120;
+
+  function setUpAutocomplete(input) {
+    const form = input.form;
+    const box = input.closest(".search-box") || input.parentElement;
+    const list = document.createElement("ul");
+    const status = document.createElement("p");
+    let items = [];
+    let active = -1;
+    let timer = 0;
+    let controller = null;
+    let lastAsked = "";
+
+    list.id = input.id + "-suggestions";
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    box.appendChild(list);
+    box.appendChild(status);
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      const options = list.querySelectorAll("[role=option]");
+      options.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function option(text, typed, index) {
+      const item = document.createElement("li");
+      item.id = list.id + "-" + index;
+      item.className = "suggestion";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.dataset.value = text;
+      item.insertAdjacentHTML(
+        "afterbegin",
+        '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+          '<circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2"/>' +
+          '<path d="m15.5 15.5 5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>'
+      );
+      const label = document.createElement("span");
+      const same = text.toLowerCase().startsWith(typed.toLowerCase()) ? typed.length : 0;
+      label.appendChild(document.createTextNode(text.slice(0, same)));
+      const rest = document.createElement("strong");
+      rest.textContent = text.slice(same);
+      label.appendChild(rest);
+      item.appendChild(label);
+      item.addEventListener("mousedown", function (event) {
+        event.preventDefault(); // keep the focus in the box
+      });
+      item.addEventListener("click", function () {
+        choose(text);
+      });
+      return item;
+    }
+
+    function show(completions, typed) {
+      items = completions.filter(function (text) {
+        return text !== typed;
+      });
+      list.replaceChildren();
+      active = -1;
+      if (!items.length || document.activeElement !== input) {
+        close();
+        return;
+      }
+      items.forEach(function (text, index) {
+        list.appendChild(option(text, typed, index));
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      status.textContent =
+        items.length + (items.length === 1 ? " suggestion" : " suggestions") + " available.";
+    }
+
+    function choose(text) {
+      input.value = text;
+      close();
+      if (form.requestSubmit) {
+        form.requestSubmit();
+      } else {
+        form.submit();
+      }
+    }
+
+    function ask() {
+      const typed = input.value;
+      if (!typed.trim()) {
+        close();
+        return;
+      }
+      if (typed === lastAsked && !list.hidden) {
+        return;
+      }
+      lastAsked = typed;
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      fetch(SUGGEST_URL + "?q=" + encodeURIComponent(typed), {
+        headers: { Accept: "application/json" },
+        signal: controller.signal,
+      })
+        .then(function (answer) {
+          return answer.ok ? answer.json() : { completions: [] };
+        })
+        .then(function (data) {
+          if (input.value === typed) {
+            show(data.completions || [], typed);
+          }
+        })
+        .catch(function () {
+          /* aborted or offline: no suggestions */
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      lastAsked = "";
+      timer = setTimeout(ask, DELAY_MS);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      const open = !list.hidden;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!open) {
+          if (items.length && input.value.trim()) {
+            show(items, input.value);
+          } else {
+            ask();
+          }
+          event.preventDefault();
+          return;
+        }
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        let next = active + step;
+        if (next >= items.length) next = -1;
+        if (next < -1) next = items.length - 1;
+        highlight(next);
+        event.preventDefault();
+      } else if (event.key === "Enter") {
+        if (open && active >= 0) {
+          event.preventDefault();
+          choose(items[active]);
+        } else {
+          close();
+        }
+      } else if (event.key === "Escape") {
+        if (open) {
+          event.preventDefault();
+          close();
+        }
+      } else if (event.key === "Tab") {
+        close();
+      }
+    });
+
+    input.addEventListener("blur", close);
+
+    // Focus on load with the caret after the query, ready to refine it.
+    if (document.activeElement === input && input.value) {
+      const end = input.value.length;
+      try {
+        input.setSelectionRange(end, end);
+      } catch (error) {
+        /* some input types do not support selection */
+      }
+    }
+  }
+
+  // A click on a "Search in" choice re-runs the search; moving through the choices with
+  // the arrow keys does not (a click from the keyboard has event.detail 0).
+  function setUpScopes(form) {
+    const query = form.querySelector("input[name=q]");
+    form.querySelectorAll("input[name=in]").forEach(function (radio) {
+      radio.addEventListener("click", function (event) {
+        if (event.detail > 0 && query && query.value.trim() && form.requestSubmit) {
+          form.requestSubmit();
+        }
+      });
+    });
+  }
+
+  function setUpRefinePanel(panel) {
+    const narrow = window.matchMedia("(max-width: 900px)");
+    function apply() {
+      panel.open = !narrow.matches;
+    }
+    apply();
+    narrow.addEventListener("change", apply);
+  }
+
+  const input = document.getElementById("q");
+  if (input && input.form) {
+    setUpAutocomplete(input);
+    setUpScopes(input.form);
+  }
+  const panel = document.querySelector(".refine-panel");
+  if (panel) {
+    setUpRefinePanel(panel);
+  }
+})();
