@@ -31,6 +31,7 @@ from search.query import (
 )
 from search.ranking import LOW_WEIGHT_FIELDS, weighting
 from search.request import (
+    MAX_QUERY_CHARS,
     ArticleHighlights,
     FacetValue,
     Fragment,
@@ -259,6 +260,23 @@ class Searcher:
             notices=tuple(notices),
             all_words_total=all_words_total,
         )
+
+    def ranked_ids(self, query: str, depth: int = 1000) -> list[str]:
+        """The ids of the best ``depth`` articles for ``query``, in the order a search pages
+        through them, without highlighting (for relevance evaluation and exports). A query
+        longer than the request limit is cut to it."""
+        with self._lock:
+            _, searcher = self._current()
+            columns = self._columns or _Columns.of(searcher)
+            self._columns = columns
+            request = SearchRequest(query=query[:MAX_QUERY_CHARS])
+            parsed = parse_query(request.query, searcher.schema, request.scope)
+            if parsed.query is wq.NullQuery:
+                return []
+            bounded = bound_expansions(parsed.query, searcher.reader())[0]
+            parsed = dataclasses.replace(parsed, query=bounded)
+            ranked = _sorted(self._rank(searcher, parsed, None), Sort.RELEVANCE, columns)
+            return [searcher.stored_fields(r.docnum)["id"] for r in ranked[:depth]]
 
     def _count(self, searcher: WhooshSearcher, text: str, request: SearchRequest) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""

@@ -1,0 +1,1 @@
+"""Benchmark of Scoop against peer search engines; run with ``python -m bench``."""
