@@ -371,12 +371,14 @@ def parse_record(record: Any, source: str, line: int) -> Article:
     captions: list[Caption] = []
     for item in record.get("captions") or []:
         if isinstance(item, str):
-            captions.append(_split_caption(clean_text(item)) or Caption(clean_text(item)))
+            caption = _split_caption(clean_text(item)) or Caption(clean_text(item))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
             credit = _as_text(item.get("credit"), "credit") or None
-            captions.append(Caption(clean_text(item["text"]), credit))
+            caption = Caption(clean_text(item["text"]), credit)
         else:
             raise ValueError("each caption must be a string or an object with 'text'")
+        if caption.text:  # a caption of nothing but spaces is no caption
+            captions.append(caption)
     url = _as_text(record.get("url"), "url") or None
     record_id = record.get("id")
     if record_id is not None and not isinstance(record_id, str | int):

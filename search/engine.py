@@ -149,6 +149,18 @@ def _scores(
     return {docnum: float(score) for score, docnum in results.top_n}
 
 
+def _sections(text: str) -> list[str]:
+    """The stored lines of a field, by position (a field with no text has none)."""
+    return text.split(SECTION_SEPARATOR) if text else []
+
+
+def _only_fields(query: wq.Query, fields: tuple[str, ...]) -> wq.Query:
+    """The query with every term outside ``fields`` removed (``credit:lena`` has no title part)."""
+    if query.is_leaf():
+        return query if query.field() in fields else wq.NullQuery
+    return query.apply(lambda child: _only_fields(child, fields)).normalize()
+
+
 def _date(value: Any) -> date | None:
     return value.date() if isinstance(value, datetime) else None
 
@@ -339,14 +351,12 @@ class Searcher:
         self, searcher: WhooshSearcher, parsed: ParsedQuery, matched: set[int]
     ) -> dict[str, int]:
         """The "where matched" facet: how many of the results match in each section."""
-        fields = SCOPE_FIELDS[parsed.scope]
-        text = _query_text(parsed)
         counts = {}
         for value, section in WHERE_MATCHED.items():
-            if set(section) & set(fields):
-                query = parse_for_fields(text, searcher.schema, section)
-                bounded = bound_expansions(query, searcher.reader())[0]
-                counts[value] = sum(1 for docnum in bounded.docs(searcher) if docnum in matched)
+            if set(section) & set(SCOPE_FIELDS[parsed.scope]):
+                query = _only_fields(parsed.query, section)
+                found = query.docs(searcher) if query is not wq.NullQuery else ()
+                counts[value] = sum(1 for docnum in found if docnum in matched)
         return counts
 
     @staticmethod
@@ -442,12 +452,11 @@ class Searcher:
             stored = searcher.document(id=article_id)
         if stored is None:
             return None
-        credits = stored.get("credits", "").split(SECTION_SEPARATOR)
+        texts = _sections(stored.get("captions", ""))
+        credits = _sections(stored.get("credits", ""))
         captions = [
             Caption(text, credits[i] if i < len(credits) and credits[i] else None)
-            for i, text in enumerate(
-                filter(None, stored.get("captions", "").split(SECTION_SEPARATOR))
-            )
+            for i, text in enumerate(texts)
         ]
         return Article(
             id=stored["id"],
@@ -455,7 +464,7 @@ class Searcher:
             authors=tuple(filter(None, stored.get("authors", "").split(","))),
             published=_date(stored.get("published")),
             updated=_date(stored.get("updated")),
-            paragraphs=tuple(filter(None, stored.get("body", "").split(SECTION_SEPARATOR))),
+            paragraphs=tuple(_sections(stored.get("body", ""))),
             captions=tuple(captions),
             bio=stored.get("bio", ""),
             source=stored.get("source", ""),

@@ -286,3 +286,26 @@ def test_autocomplete_through_the_searcher(searcher: Searcher) -> None:
     assert searcher.complete("brid")[0] == "bridge"
     assert searcher.complete("harbour fer") == ["harbour ferry", "harbour ferries"]
     assert searcher.complete("") == []
+
+
+def test_where_matched_counts_only_the_sections_a_field_query_names(searcher: Searcher) -> None:
+    response = run(searcher, "credit:harbour")
+    assert response.total == 1
+    assert "matched" not in response.facets or response.facets["matched"] == ()
+    title_only = run(searcher, "title:bridge")
+    assert {v.value: v.count for v in title_only.facets["matched"]} == {"title": 3}
+
+
+def test_blank_captions_do_not_shift_credits(tmp_path: Path) -> None:
+    feed = tmp_path / "captions.jsonl"
+    captions = [{"text": "\u200b ", "credit": "FIRST"}, {"text": "a gull", "credit": "SECOND"}]
+    feed.write_text(json.dumps({"id": "g", "title": "Gulls", "captions": captions}))
+    build_index([feed], tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    [hit] = searcher.search(SearchRequest(query="gull")).hits
+    [caption] = hit.captions
+    assert (caption.index, caption.credit) == (1, "SECOND")
+    article = searcher.article(hit.id)
+    assert article is not None and [(c.text, c.credit) for c in article.captions] == [
+        ("a gull", "SECOND")
+    ]
