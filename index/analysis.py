@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.analysis import (
@@ -138,7 +138,7 @@ class NewsTokenizer(Tokenizer):
             for text, start, end, piece_pos in pieces:
                 t.text = text
                 if keeporiginal:
-                    t.original = word[start:end]
+                    t.original = word[start:end]  # type: ignore[attr-defined]
                 if positions:
                     t.pos = piece_pos
                 if chars:
@@ -150,7 +150,7 @@ class NewsTokenizer(Tokenizer):
 class FoldFilter(Filter):
     """Replaces each token's text with :func:`fold` of it."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
         for t in tokens:
             t.text = fold(t.text)
             yield t

@@ -288,7 +288,7 @@ class Searcher:
             bounded = bound_expansions(parsed.query, searcher.reader())[0]
             parsed = dataclasses.replace(parsed, query=bounded)
             ranked = _sorted(self._rank(searcher, parsed, None), Sort.RELEVANCE, columns)
-            return [searcher.stored_fields(r.docnum)["id"] for r in ranked[:depth]]
+            return [searcher.reader().stored_fields(r.docnum)["id"] for r in ranked[:depth]]
 
     def _count(self, searcher: WhooshSearcher, text: str, request: SearchRequest) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""
@@ -395,7 +395,7 @@ class Searcher:
         occurrences: highlight.Occurrences,
     ) -> Hit:
         docnum = ranked.docnum
-        stored = searcher.stored_fields(docnum)
+        stored = searcher.reader().stored_fields(docnum)
         reader = searcher.reader()
         spans = {
             name: highlight.match_spans(reader, docnum, name, terms, occurrences)
@@ -482,7 +482,7 @@ class Searcher:
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
                 return None
-            stored = searcher.stored_fields(docnum)
+            stored = searcher.reader().stored_fields(docnum)
             reader = searcher.reader()
             parsed = parse_query(query, searcher.schema, scope)
             bounded, expansion_notices = bound_expansions(parsed.query, reader)

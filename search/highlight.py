@@ -105,7 +105,7 @@ def match_terms(query: wq.Query, reader: IndexReader) -> MatchTerms:
             return
         if isinstance(node, wq.MultiTerm):
             fieldname = node.field()
-            if markable(fieldname):
+            if fieldname and markable(fieldname):
                 # Fuzzy terms expand to str, prefixes and wildcards to bytes.
                 for count, expanded in enumerate(node._btexts(reader)):
                     if count >= MAX_EXPANSIONS:

@@ -18,6 +18,7 @@ from whoosh.qparser import (
     MultifieldParser,
     OrGroup,
     PlusMinusPlugin,
+    QueryParser,
     SingleQuotePlugin,
 )
 from whoosh.qparser.syntax import GroupNode
@@ -81,7 +82,7 @@ class TypedFuzzyTermPlugin(FuzzyTermPlugin):
     unstemmed spelling words; ``bound_expansions`` maps the matches to indexed stems."""
 
     class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
-        def query(self, parser: MultifieldParser) -> wq.Query:
+        def query(self, parser: QueryParser) -> wq.Query:
             built = super().query(parser)
             if isinstance(built, wq.FuzzyTerm):
                 built.text = fold(self.text)
@@ -89,7 +90,7 @@ class TypedFuzzyTermPlugin(FuzzyTermPlugin):
                     built.maxdist = 2 if len(built.text) >= LONG_WORD_CHARS else 1
             return built
 
-    def create(self, parser: MultifieldParser, match: re.Match[str]) -> Any:
+    def create(self, parser: QueryParser, match: re.Match[str]) -> Any:
         node = super().create(parser, match)
         if not match.group("maxdist"):
             node.maxdist = AUTO_FUZZY
@@ -158,7 +159,7 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
     """Cap what one prefix, wildcard or fuzzy term may expand to; say when it was cut."""
     notices: list[str] = []
 
-    def expansions(node: wq.MultiTerm) -> list[str]:
+    def expansions(node: wq.PatternQuery | wq.FuzzyTerm) -> list[str]:
         if not isinstance(node, wq.FuzzyTerm):
             return [
                 text.decode("utf-8") if isinstance(text, bytes) else text
@@ -176,7 +177,8 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
         return list(found)[: MAX_EXPANSIONS + 1]
 
     def bound(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.MultiTerm) and node.field():
+        fieldname = node.field()
+        if isinstance(node, wq.PatternQuery | wq.FuzzyTerm) and fieldname:
             words = expansions(node)
             if len(words) > MAX_EXPANSIONS:
                 marker = "~" if isinstance(node, wq.FuzzyTerm) else "*"
@@ -184,7 +186,7 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
                     f"{node.text}{marker} matches more than {MAX_EXPANSIONS} words; "
                     f"only the first {MAX_EXPANSIONS} were searched."
                 )
-            terms = [wq.Term(node.field(), word, boost=node.boost) for word in words]
+            terms = [wq.Term(fieldname, word, boost=node.boost) for word in words]
             return wq.Or(terms[:MAX_EXPANSIONS]) if terms else wq.NullQuery
         if node.is_leaf():
             return node
@@ -196,7 +198,7 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
 
 def _parser(
     schema: Schema, fields: tuple[str, ...], group: type[GroupNode] = OrGroup
-) -> MultifieldParser:
+) -> QueryParser:
     fields = tuple(name for name in fields if name in schema)
     parser = MultifieldParser(
         fields,
