@@ -13,17 +13,24 @@ def article_path(article_id: str) -> str:
     return f"/articles/{article_id}"
 
 
+def _head(item: Hit | Article) -> dict[str, Any]:
+    """What a hit and a whole article share: id, links, headline, byline and dates."""
+    return {
+        "id": item.id,
+        "url": article_path(item.id),
+        "source_url": item.url,
+        "title": item.title,
+        "authors": list(item.authors),
+        "published": item.published.isoformat() if item.published else None,
+        "updated": item.updated.isoformat() if item.updated else None,
+    }
+
+
 def hit_json(hit: Hit) -> dict[str, Any]:
     """One hit as JSON data, with its highlights and why it matched."""
     return {
-        "id": hit.id,
-        "url": article_path(hit.id),
-        "source_url": hit.url,
-        "title": hit.title,
+        **_head(hit),
         "title_html": hit.title_html,
-        "authors": list(hit.authors),
-        "published": hit.published.isoformat() if hit.published else None,
-        "updated": hit.updated.isoformat() if hit.updated else None,
         "score": hit.score,
         "highlights": {
             "body": [
@@ -81,13 +88,7 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
 def article_json(article: Article) -> dict[str, Any]:
     """A whole article as JSON data (the article endpoint's body)."""
     return {
-        "id": article.id,
-        "url": article_path(article.id),
-        "source_url": article.url,
-        "title": article.title,
-        "authors": list(article.authors),
-        "published": article.published.isoformat() if article.published else None,
-        "updated": article.updated.isoformat() if article.updated else None,
+        **_head(article),
         "paragraphs": list(article.paragraphs),
         "captions": [
             {"index": number, "text": caption.text, "credit": caption.credit}
