@@ -362,7 +362,9 @@ def test_no_index_is_a_503_problem(tmp_path: Path) -> None:
     empty = create_app({"INDEX": str(tmp_path / "none")}).test_client()
     for url, path in [("/healthz", "/healthz"), ("/api/search?q=x", "/api/search")]:
         answer = get(empty, url)
-        assert "manage.py reindex" in is_problem(answer, 503)["detail"]
+        detail = is_problem(answer, 503)["detail"]
+        assert "manage.py reindex" in detail
+        assert str(tmp_path) not in detail  # server paths are logged, not published
         conforms(answer, path)
 
 

@@ -502,5 +502,6 @@ def empty_app(tmp_path: Path) -> Iterator[FlaskClient]:
 
 def test_no_index_is_a_503_page(empty_app: FlaskClient) -> None:
     for url in ["/", "/search?q=flood", "/articles/x1"]:
-        page, _ = get(empty_app, url, status=503)
+        page, html = get(empty_app, url, status=503)
         assert "503" in text(page.one("p", class_="error-code"))
+        assert "manage.py reindex" in html and "/tmp" not in html

@@ -107,6 +107,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+INDEX_UNAVAILABLE = (
+    "The archive's search index is not available right now; the operator can build it "
+    "with `python manage.py reindex`."
+)
+"""What the public is told when no index serves; the reason, with server paths, is logged."""
+
+
+def index_unavailable(app: Flask, error: Exception) -> str:
+    """Log why no index serves and return the public message."""
+    app.logger.error("no index available: %s", error)
+    return INDEX_UNAVAILABLE
+
+
 def is_api_path(path: str) -> bool:
     """Paths whose errors are answered as ``application/problem+json``."""
     return path.startswith("/api/") or path == "/healthz"

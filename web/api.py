@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from index.generations import IndexUnavailable
 from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json
-from web import is_api_path, problem_response, searcher
+from web import index_unavailable, is_api_path, problem_response, searcher
 from web.params import search_request
 
 OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")
@@ -36,8 +36,8 @@ def invalid_request(error: InvalidRequest) -> ResponseReturnValue:
 
 
 @blueprint.errorhandler(IndexUnavailable)
-def index_unavailable(error: IndexUnavailable) -> ResponseReturnValue:
-    return problem_response(503, "Service Unavailable", str(error))
+def no_index(error: IndexUnavailable) -> ResponseReturnValue:
+    return problem_response(503, "Service Unavailable", index_unavailable(current_app, error))
 
 
 def _etag(generation: str) -> str:

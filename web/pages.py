@@ -33,7 +33,7 @@ from search.request import (
     SearchResponse,
     Sort,
 )
-from web import searcher
+from web import index_unavailable, searcher
 from web.params import search_request
 
 blueprint = Blueprint("pages", __name__)
@@ -495,7 +495,7 @@ def search_page() -> ResponseReturnValue:
         if search.month is not None:
             months = core.search(dataclasses.replace(search, month=None, page=1, per_page=1))
     except IndexUnavailable as error:
-        raise ServiceUnavailable(str(error)) from None
+        raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     return render_template(
         "search.html",
         query=query,
@@ -567,7 +567,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         article = core.article(article_id)
         highlights = core.article_highlights(article_id, search.query, search.scope)
     except IndexUnavailable as error:
-        raise ServiceUnavailable(str(error)) from None
+        raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     if article is None or highlights is None:
         abort(404, f"There is no article with the id {article_id!r} in the archive.")
     lead, body = article_blocks(highlights)
