@@ -203,7 +203,9 @@ class WhooshTextbookEngine(Engine):
             self._searcher = None
 
     def version(self) -> str:
-        return metadata.version("whoosh")
+        import whoosh
+
+        return str(whoosh.versionstring())  # the package is whoosh3 or Whoosh, the module whoosh
 
 
 class ScoopEngine(Engine):

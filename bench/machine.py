@@ -48,6 +48,15 @@ def _package_version(name: str) -> str:
         return "not installed"
 
 
+def _whoosh_version() -> str:
+    """Whoosh's own version: the distribution may be named whoosh3 or Whoosh."""
+    try:
+        import whoosh
+    except ImportError:
+        return "not installed"
+    return str(whoosh.versionstring())
+
+
 def load_average() -> list[float]:
     """The 1, 5 and 15 minute load averages (empty where unsupported)."""
     try:
@@ -64,7 +73,7 @@ def machine_info() -> dict[str, object]:
         "cpu_model": _cpu_model(),
         "platform": platform.platform(),
         "python": sys.version.split()[0],
-        "whoosh": _package_version("whoosh"),
+        "whoosh": _whoosh_version(),
         "tantivy": _package_version("tantivy"),
         "sqlite": sqlite3.sqlite_version,
         "ir_measures": _package_version("ir-measures"),
