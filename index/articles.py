@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from index.model import Article, Caption, Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-"""Larger files are reported and skipped: no news article is that long."""
+"""Larger scrape files (and larger JSON Lines records) are reported and skipped: no news
+article is that long. A JSON Lines feed itself may be of any size."""
 
 MAX_HEADLINE_CHARS = 300
 MAX_BYLINE_CHARS = 200
@@ -411,25 +412,59 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a binary file; None for a line longer than ``MAX_FILE_BYTES``, which is
+    skipped without ever being held in memory whole."""
+    while line := handle.readline(MAX_FILE_BYTES + 1):
+        if len(line) <= MAX_FILE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(1024 * 1024)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
 def read_jsonl(path: Path, display: str) -> Iterator[Article | Problem]:
-    """Yield one ``Article`` per good line of a JSON Lines file and a ``Problem`` per bad one."""
+    """Yield one ``Article`` per good line of a JSON Lines file and a ``Problem`` per bad one.
+
+    The file is streamed: a feed may hold any number of articles, and only one
+    record (at most ``MAX_FILE_BYTES``) is in memory at a time.
+    """
     try:
-        text = decode(_read_bytes(path))
-    except (OSError, ValueError) as error:
+        handle = path.open("rb")
+    except OSError as error:
         yield Problem(display, str(error))
         return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Problem(display, f"invalid JSON: {error.msg} (column {error.colno})", number)
-            continue
-        try:
-            yield parse_record(record, display, number)
-        except ValueError as error:
-            yield Problem(display, str(error), number)
+    records = 0
+    with handle:
+        if b"\x00" in handle.read(8192):
+            yield Problem(display, "binary file (contains NUL bytes)")
+            return
+        handle.seek(0)
+        for number, raw in enumerate(_bounded_lines(handle), start=1):
+            if raw is None:
+                limit = MAX_FILE_BYTES / 1e6
+                yield Problem(display, f"record too large (over {limit:.0f} MB)", number)
+                continue
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            records += 1
+            try:
+                record = json.loads(decode(raw))
+            except json.JSONDecodeError as error:
+                yield Problem(display, f"invalid JSON: {error.msg} (column {error.colno})", number)
+                continue
+            except ValueError as error:
+                yield Problem(display, str(error), number)
+                continue
+            try:
+                yield parse_record(record, display, number)
+            except ValueError as error:
+                yield Problem(display, str(error), number)
+    if not records:
+        yield Problem(display, "empty file")
 
 
 def read_text_file(path: Path, display: str, key: str) -> Article | Problem:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import parse_date, read_articles, split_authors
+from index.articles import MAX_FILE_BYTES, parse_date, read_articles, split_authors
 from index.model import Article, Problem
 from tests.conftest import FIXTURES, REFERENCE
 
@@ -199,3 +199,39 @@ def test_a_folder_is_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     items = list(read_articles([tmp_path]))
     assert [Path(i.source).name for i in items] == ["two.txt", "one.txt"]
     assert len({i.id for i in items if isinstance(i, Article)}) == 2
+
+
+def test_a_json_lines_feed_larger_than_one_article_limit_is_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    body = "Words of a long wire story. " * 2000  # about 56 kB a record
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(120):  # about 6.7 MB: more than MAX_FILE_BYTES
+            handle.write(json.dumps({"id": number, "title": f"Story {number}", "body": body}))
+            handle.write("\n")
+        handle.write(json.dumps({"id": "huge", "title": "Huge", "body": "x" * 6_000_000}) + "\n")
+        handle.write(json.dumps({"id": "after", "title": "After the huge one"}) + "\n")
+    assert path.stat().st_size > MAX_FILE_BYTES
+    items = list(read_articles([path]))
+    problems = [item for item in items if isinstance(item, Problem)]
+    assert [(p.line, p.reason) for p in problems] == [(121, "record too large (over 5 MB)")]
+    titles = [item.title for item in items if isinstance(item, Article)]
+    assert len(titles) == 121 and titles[-1] == "After the huge one"
+
+
+def test_json_lines_with_a_bom_cp1252_and_an_empty_file(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "BOM first"}).encode() + b"\n")
+    feed.write_bytes(feed.read_bytes() + '{"title": "Caf\xe9"}\n'.encode("cp1252"))
+    assert [i.title for i in read_articles([feed]) if isinstance(i, Article)] == [
+        "BOM first",
+        "Café",
+    ]
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\x00\x01\n" * 500)
+    assert [(p.line, p.reason) for p in read_articles([binary]) if isinstance(p, Problem)] == [
+        (None, "binary file (contains NUL bytes)")
+    ]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    [problem] = list(read_articles([empty]))
+    assert isinstance(problem, Problem) and problem.reason == "empty file"
