@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from index.articles import expected_items
 from index.build import BuildFailed, BuildReport, build_index
 from index.generations import IndexUnavailable, default_index_root
 from index.model import Article, Problem
@@ -42,27 +45,23 @@ def cli() -> None:
     """Scoop: full-text search for news archives."""
 
 
-def _progress_printer(interactive: bool) -> Any:
-    """A callback that shows a progress bar on a terminal and log lines otherwise."""
-    counts = {"articles": 0, "problems": 0}
+def _log_progress() -> Callable[[Article | Problem], None]:
+    """Plain progress lines for logs (not a terminal): one every 1000 items read."""
+    done = itertools.count(1)
 
-    def report(item: Article | Problem) -> None:
-        if isinstance(item, Problem):
-            counts["problems"] += 1
-            click.echo(f"skipped {item}", err=True)
-        else:
-            counts["articles"] += 1
-        done = counts["articles"] + counts["problems"]
-        if interactive:
-            click.echo(
-                f"\rindexed {counts['articles']}, skipped {counts['problems']}", nl=False, err=True
-            )
-        elif done % 1000 == 0:
-            click.echo(
-                f"progress: indexed {counts['articles']}, skipped {counts['problems']}", err=True
-            )
+    def report(_item: Article | Problem) -> None:
+        read = next(done)
+        if read % 1000 == 0:
+            click.echo(f"progress: {read} read", err=True)
 
     return report
+
+
+def _list_problems(problems: list[Problem]) -> None:
+    if problems:
+        click.echo(f"{len(problems)} skipped:", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
 
 
 def _summary(report: BuildReport) -> str:
@@ -83,21 +82,31 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
     only when complete; on failure the old index keeps serving.
     """
     chosen = list(sources) or [SAMPLE_ARTICLES]
-    interactive = sys.stderr.isatty()
+    problems: list[Problem] = []
+    log = _log_progress()
+
+    def progress(item: Article | Problem, advance: Callable[[int], None] | None = None) -> None:
+        if isinstance(item, Problem):
+            problems.append(item)
+        if advance:
+            advance(1)
+        else:
+            log(item)
+
     try:
-        report = build_index(chosen, index_root, progress=_progress_printer(interactive))
+        if sys.stderr.isatty():
+            with click.progressbar(
+                length=expected_items(chosen), label="Indexing", file=sys.stderr, show_pos=True
+            ) as bar:
+                report = build_index(chosen, index_root, lambda item: progress(item, bar.update))
+        else:
+            report = build_index(chosen, index_root, progress)
     except (BuildFailed, IndexUnavailable, OSError) as error:
-        if interactive:
-            click.echo(err=True)
+        _list_problems(problems)
         raise click.ClickException(
             f"reindex failed, the previous index (if any) still serves: {error}"
         ) from None
-    if interactive:
-        click.echo(err=True)
-    if report.problems:
-        click.echo(f"{len(report.problems)} skipped:", err=True)
-        for problem in report.problems:
-            click.echo(f"  {problem}", err=True)
+    _list_problems(problems)
     click.echo(_summary(report))
 
 

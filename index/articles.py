@@ -485,6 +485,36 @@ def _candidate_files(root: Path) -> Iterator[Path]:
             yield path
 
 
+def _source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, str] | Problem]:
+    """Each file to read with its id key (its path below the folder given), in a stable order."""
+    for source in sources:
+        if source.is_dir():
+            for path in _candidate_files(source):
+                yield path, path.relative_to(source).as_posix()
+        elif source.is_file():
+            yield source, source.name
+        else:
+            yield Problem(str(source), "no such file or folder")
+
+
+def expected_items(sources: Iterable[Path]) -> int:
+    """About how many articles and problems ``read_articles`` will yield (for a progress bar):
+    one per scrape file, one per line of a JSON Lines feed (counted without parsing)."""
+    total = 0
+    for item in _source_files(sources):
+        if isinstance(item, Problem) or item[0].suffix.lower() not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
+            with item[0].open("rb") as handle:
+                total += sum(
+                    chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+                )
+        except OSError:
+            total += 1
+    return total
+
+
 def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
     """Read every article under the given files and folders, in a stable order.
 
@@ -493,18 +523,12 @@ def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
     (or from the file name when a file is given directly), so it is the same on
     every reindex of the same archive.
     """
-    for source in sources:
-        if source.is_dir():
-            files = [
-                (path, path.relative_to(source).as_posix()) for path in _candidate_files(source)
-            ]
-        elif source.is_file():
-            files = [(source, source.name)]
-        else:
-            yield Problem(str(source), "no such file or folder")
+    for item in _source_files(sources):
+        if isinstance(item, Problem):
+            yield item
             continue
-        for path, key in files:
-            if path.suffix.lower() in JSONL_SUFFIXES:
-                yield from read_jsonl(path, str(path))
-            else:
-                yield read_text_file(path, str(path), key)
+        path, key = item
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path, str(path))
+        else:
+            yield read_text_file(path, str(path), key)

@@ -235,3 +235,11 @@ def test_json_lines_with_a_bom_cp1252_and_an_empty_file(tmp_path: Path) -> None:
     empty.write_text("\n\n")
     [problem] = list(read_articles([empty]))
     assert isinstance(problem, Problem) and problem.reason == "empty file"
+
+
+def test_expected_items_counts_files_and_feed_lines(tmp_path: Path) -> None:
+    from index.articles import expected_items
+    from tests.conftest import SAMPLES
+
+    read = list(read_articles([SAMPLES, tmp_path / "missing"]))
+    assert expected_items([SAMPLES, tmp_path / "missing"]) == len(read) == 30
