@@ -136,6 +136,13 @@ def _facets(
     return facets
 
 
+def _read_query(searcher: WhooshSearcher, text: str, scope: Scope) -> ParsedQuery:
+    """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions."""
+    parsed = parse_query(text, searcher.schema, scope)
+    bounded, notices = bound_expansions(parsed.query, searcher.reader())
+    return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
+
+
 def _scores(
     searcher: WhooshSearcher,
     query: wq.Query,
@@ -217,11 +224,7 @@ class Searcher:
             columns = self._columns or _Columns.of(searcher)
             self._columns = columns
             reader = searcher.reader()
-            parsed = parse_query(request.query, searcher.schema, request.scope)
-            bounded, expansion_notices = bound_expansions(parsed.query, reader)
-            parsed = dataclasses.replace(
-                parsed, query=bounded, notices=parsed.notices + expansion_notices
-            )
+            parsed = _read_query(searcher, request.query, request.scope)
             allowed = self._allowed(searcher, request, parsed)
             where: dict[str, int] = {}
             if parsed.query is wq.NullQuery:
@@ -282,17 +285,15 @@ class Searcher:
             columns = self._columns or _Columns.of(searcher)
             self._columns = columns
             request = SearchRequest(query=query[:MAX_QUERY_CHARS])
-            parsed = parse_query(request.query, searcher.schema, request.scope)
+            parsed = _read_query(searcher, request.query, request.scope)
             if parsed.query is wq.NullQuery:
                 return []
-            bounded = bound_expansions(parsed.query, searcher.reader())[0]
-            parsed = dataclasses.replace(parsed, query=bounded)
             ranked = _sorted(self._rank(searcher, parsed, None), Sort.RELEVANCE, columns)
             return [searcher.reader().stored_fields(r.docnum)["id"] for r in ranked[:depth]]
 
     def _count(self, searcher: WhooshSearcher, text: str, request: SearchRequest) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""
-        parsed = parse_query(text, searcher.schema, request.scope)
+        parsed = _read_query(searcher, text, request.scope)
         allowed = self._allowed(searcher, request, parsed)
         if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
             return 0
@@ -377,9 +378,9 @@ class Searcher:
         if request.month is not None and request.year is not None:
             parts.append(wq.Term("month", f"{request.year:04d}-{request.month:02d}"))
         if request.within:
-            base = parse_query(request.within, schema, request.scope).query
+            base = _read_query(searcher, request.within, request.scope).query
             if base is not wq.NullQuery:
-                parts.append(bound_expansions(base, searcher.reader())[0])
+                parts.append(base)
         if request.caption_only and parsed.query is not wq.NullQuery:
             parts.append(parse_for_fields(_query_text(parsed), schema, ("captions",)))
         if not parts:
@@ -484,9 +485,8 @@ class Searcher:
                 return None
             stored = searcher.reader().stored_fields(docnum)
             reader = searcher.reader()
-            parsed = parse_query(query, searcher.schema, scope)
-            bounded, expansion_notices = bound_expansions(parsed.query, reader)
-            terms = highlight.match_terms(bounded, reader)
+            parsed = _read_query(searcher, query, scope)
+            terms = highlight.match_terms(parsed.query, reader)
             spans = {
                 name: highlight.match_spans(reader, docnum, name, terms)
                 for name in HIGHLIGHT_FIELDS
@@ -515,5 +515,5 @@ class Searcher:
             captions=sections("captions"),
             credits=sections("credits"),
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
-            notices=parsed.notices + expansion_notices,
+            notices=parsed.notices,
         )
