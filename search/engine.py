@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -34,7 +34,6 @@ from search.request import (
     MAX_QUERY_CHARS,
     ArticleHighlights,
     FacetValue,
-    Fragment,
     Hit,
     Scope,
     SearchRequest,
@@ -83,6 +82,14 @@ class _Columns:
             month=reader.column_reader("month"),
             published=reader.column_reader("published", translate=False),
         )
+
+
+class _Open(NamedTuple):
+    """What is open for the generation that serves: its searcher and its column readers."""
+
+    generation: Generation
+    searcher: WhooshSearcher
+    columns: _Columns
 
 
 def _has_negation(query: wq.Query) -> bool:
@@ -182,14 +189,12 @@ class Searcher:
     def __init__(self, index_root: Path) -> None:
         self.index_root = Path(index_root)
         self._lock = threading.RLock()
-        self._generation: Generation | None = None
-        self._searcher: WhooshSearcher | None = None
-        self._columns: _Columns | None = None
+        self._open: _Open | None = None
 
-    def _current(self) -> tuple[Generation, WhooshSearcher]:
+    def _current(self) -> _Open:
         """The open searcher for the current generation, reopened if a reindex switched."""
         name = generations.current_name(self.index_root)
-        if self._generation is None or self._searcher is None or name != self._generation.name:
+        if self._open is None or name != self._open.generation.name:
             generation = generations.current_generation(self.index_root)
             try:
                 ix = whoosh_index.open_dir(str(generation.path))
@@ -198,31 +203,27 @@ class Searcher:
                     f"cannot open the index at {generation.path}: {error}"
                 ) from None
             self.close()
-            self._generation = generation
-            self._searcher = ix.searcher(weighting=weighting())
-        return self._generation, self._searcher
+            searcher = ix.searcher(weighting=weighting())
+            self._open = _Open(generation, searcher, _Columns.of(searcher))
+        return self._open
 
     @property
     def generation(self) -> Generation:
         """The generation now serving (raises ``IndexUnavailable`` when there is none)."""
         with self._lock:
-            return self._current()[0]
+            return self._current().generation
 
     def close(self) -> None:
         """Release the open index files."""
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
-        self._generation = None
-        self._columns = None
+        if self._open is not None:
+            self._open.searcher.close()
+        self._open = None
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run one search request: ranked, filtered, faceted, paged and highlighted."""
         started = time.perf_counter()
         with self._lock:
-            generation, searcher = self._current()
-            columns = self._columns or _Columns.of(searcher)
-            self._columns = columns
+            generation, searcher, columns = self._current()
             reader = searcher.reader()
             parsed = _read_query(searcher, request.query, request.scope)
             allowed = self._allowed(searcher, request, parsed)
@@ -281,9 +282,7 @@ class Searcher:
         through them, without highlighting (for relevance evaluation and exports). A query
         longer than the request limit is cut to it."""
         with self._lock:
-            _, searcher = self._current()
-            columns = self._columns or _Columns.of(searcher)
-            self._columns = columns
+            _, searcher, columns = self._current()
             request = SearchRequest(query=query[:MAX_QUERY_CHARS])
             parsed = _read_query(searcher, request.query, request.scope)
             if parsed.query is wq.NullQuery:
@@ -396,8 +395,8 @@ class Searcher:
         occurrences: highlight.Occurrences,
     ) -> Hit:
         docnum = ranked.docnum
-        stored = searcher.reader().stored_fields(docnum)
         reader = searcher.reader()
+        stored = reader.stored_fields(docnum)
         spans = {
             name: highlight.match_spans(reader, docnum, name, terms, occurrences)
             for name in HIGHLIGHT_FIELDS
@@ -443,13 +442,13 @@ class Searcher:
     def complete(self, prefix: str, limit: int = suggest.MAX_COMPLETIONS) -> list[str]:
         """Up to ``limit`` completions of what the user has typed so far (autocomplete)."""
         with self._lock:
-            _, searcher = self._current()
+            searcher = self._current().searcher
             return suggest.complete(searcher, prefix, limit)
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
         with self._lock:
-            _, searcher = self._current()
+            searcher = self._current().searcher
             stored = searcher.document(id=article_id)
         if stored is None:
             return None
@@ -479,12 +478,12 @@ class Searcher:
         """Every section of one article with the matches of ``query`` marked, by the same
         highlighter as the search hits (the article page); None for an unknown id."""
         with self._lock:
-            _, searcher = self._current()
+            searcher = self._current().searcher
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
                 return None
-            stored = searcher.reader().stored_fields(docnum)
             reader = searcher.reader()
+            stored = reader.stored_fields(docnum)
             parsed = _read_query(searcher, query, scope)
             terms = highlight.match_terms(parsed.query, reader)
             spans = {
@@ -492,28 +491,12 @@ class Searcher:
                 for name in HIGHLIGHT_FIELDS
             }
 
-        def sections(name: str) -> tuple[Fragment, ...]:
-            """One fragment per stored line, each marked with the spans that fall in it."""
-            fragments: list[Fragment] = []
-            offset = 0
-            text = stored.get(name, "")
-            for section in text.split(SECTION_SEPARATOR) if text else ():
-                end = offset + len(section)
-                clipped = [
-                    (max(start, offset) - offset, min(stop, end) - offset)
-                    for start, stop in spans[name]
-                    if start < end and stop > offset
-                ]
-                fragments.append(highlight.render(section, clipped))
-                offset = end + len(SECTION_SEPARATOR)
-            return tuple(fragments)
-
         return ArticleHighlights(
             query=parsed.read_as,
             title=highlight.render(stored.get("title", ""), spans["title"]),
-            paragraphs=sections("body"),
-            captions=sections("captions"),
-            credits=sections("credits"),
+            paragraphs=highlight.section_fragments(stored.get("body", ""), spans["body"]),
+            captions=highlight.section_fragments(stored.get("captions", ""), spans["captions"]),
+            credits=highlight.section_fragments(stored.get("credits", ""), spans["credits"]),
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
             notices=parsed.notices,
         )
