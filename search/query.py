@@ -42,6 +42,8 @@ FIELD_ALIASES = {
 }
 """Field names a user may type besides the schema's own (``caption:soldier``)."""
 USER_FIELDS = {"title", "body", "captions", "author", "bio", "credits", "published", "updated"}
+TYPED_FIELD_NAMES = frozenset(USER_FIELDS).union(*FIELD_ALIASES.values())
+"""Every field name a user may type before a colon."""
 MAX_TERMS = 64
 """Queries with more words than this are cut; the notice says so."""
 MAX_FUZZY_DISTANCE = 2
@@ -113,9 +115,9 @@ def _syntax_problem(text: str) -> str | None:
     for token in text.split():
         if token in {"-", "+", "*", "?", "~", "^"}:
             return f"a lone {token!r}"
-        if token.endswith(":") and token[:-1].lower() in USER_FIELDS | _alias_names():
+        if token.endswith(":") and token[:-1].lower() in TYPED_FIELD_NAMES:
             return f"{token!r} with nothing after it"
-        if token.startswith(("*", "?")) or token.lstrip("-+").startswith(("*", "?")):
+        if token.lstrip("-+").startswith(("*", "?")):
             return f"a wildcard at the start of {token!r}"
     for match in re.finditer(r"(\w+)\*", text):
         if len(match.group(1)) < MIN_PREFIX_CHARS:
@@ -126,19 +128,13 @@ def _syntax_problem(text: str) -> str | None:
     return None
 
 
-def _alias_names() -> set[str]:
-    return {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
-
-
 def plain_words(text: str) -> str:
     """The words of ``text`` with field prefixes and every syntax character removed."""
-    text = re.sub(r"\b(\w+):", lambda m: " " if _is_field_name(m.group(1)) else m.group(0), text)
+    text = re.sub(
+        r"\b(\w+):", lambda m: " " if m.group(1).lower() in TYPED_FIELD_NAMES else m.group(0), text
+    )
     words = re.findall(r"\w[\w\u0300-\u036f'’.,\-]*", unicodedata.normalize("NFC", text))
     return " ".join(word.strip(".,'’-") for word in words if word.strip(".,'’-")).strip()
-
-
-def _is_field_name(name: str) -> bool:
-    return name.lower() in USER_FIELDS | _alias_names()
 
 
 DATE_FIELDS = frozenset({"published", "updated"})
@@ -277,7 +273,7 @@ def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQu
                 parsed = None
             else:
                 parsed = _require_date_clauses(parsed)
-    if parsed is None or problem:
+    if parsed is None:
         read_as = plain_words(text) if problem else text
         if problem:
             notices.append(
