@@ -446,18 +446,19 @@ def read_jsonl(path: Path, display: str) -> Iterator[Article | Problem]:
                 limit = MAX_FILE_BYTES / 1e6
                 yield Problem(display, f"record too large (over {limit:.0f} MB)", number)
                 continue
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
+            try:
+                line = decode(raw)  # UTF-8 (a BOM is dropped) or Windows-1252
+            except ValueError as error:
+                records += 1
+                yield Problem(display, str(error), number)
+                continue
+            if not line.strip():
                 continue
             records += 1
             try:
-                record = json.loads(decode(raw))
+                record = json.loads(line)
             except json.JSONDecodeError as error:
                 yield Problem(display, f"invalid JSON: {error.msg} (column {error.colno})", number)
-                continue
-            except ValueError as error:
-                yield Problem(display, str(error), number)
                 continue
             try:
                 yield parse_record(record, display, number)
