@@ -192,13 +192,6 @@ def long_date(value: date | None) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
 
 
-def and_list(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def plural(count: int, one: str, many: str | None = None) -> str:
     """``1 article``, ``3 articles``."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
@@ -436,7 +429,7 @@ def why_matched(hit: Hit, links: Links) -> Markup:
 
 
 def _markup_and(items: Sequence[str]) -> Markup:
-    """``and_list`` for HTML: plain strings are escaped, ``Markup`` is kept."""
+    """``a``, ``a and b``, ``a, b and c`` for HTML: plain strings are escaped, ``Markup`` kept."""
     escaped = [Markup.escape(item) for item in items]
     if len(escaped) <= 1:
         return Markup("").join(escaped)
@@ -584,9 +577,9 @@ def article_page(article_id: str) -> ResponseReturnValue:
     )
 
 
-def bylines(authors: Iterable[str]) -> str:
-    """``Grace Liang and Amara Nwosu``."""
-    return and_list(list(authors))
+def bylines(authors: Iterable[str]) -> Markup:
+    """``Grace Liang and Amara Nwosu``, escaped."""
+    return _markup_and(list(authors))
 
 
 blueprint.add_app_template_filter(bylines, "byline")
