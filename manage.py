@@ -111,15 +111,14 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
 
 
 def _bold(fragment_text: str, marks: tuple[tuple[int, int], ...], color: bool) -> str:
-    if not color:
-        out, cursor = [], 0
-        for start, end in marks:
-            out += [fragment_text[cursor:start], "[", fragment_text[start:end], "]"]
-            cursor = end
-        return "".join([*out, fragment_text[cursor:]])
+    """The matches in bold on a terminal, in [brackets] otherwise."""
     out, cursor = [], 0
     for start, end in marks:
-        out += [fragment_text[cursor:start], click.style(fragment_text[start:end], bold=True)]
+        match = fragment_text[start:end]
+        out += [
+            fragment_text[cursor:start],
+            click.style(match, bold=True) if color else f"[{match}]",
+        ]
         cursor = end
     return "".join([*out, fragment_text[cursor:]])
 
@@ -132,9 +131,8 @@ def _print_response(response: SearchResponse, color: bool) -> None:
     for rank, hit in enumerate(response.hits, start=first + 1):
         when = hit.published.isoformat() if hit.published else "undated"
         byline = ", ".join(hit.authors)
-        title = highlight_title = hit.title
         click.echo()
-        click.echo(f"{rank}. {click.style(title, bold=True) if color else highlight_title}")
+        click.echo(f"{rank}. {click.style(hit.title, bold=True) if color else hit.title}")
         click.echo(f"   {when}  {byline}  [{hit.id}]")
         for fragment in hit.body:
             click.echo(f"   ¶{fragment.paragraph}: {_bold(fragment.text, fragment.marks, color)}")
