@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 REFERENCE = SAMPLES / "articles" / "000_a3014da985c4d46f.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def index_records(records: Iterable[dict[str, Any]], folder: Path) -> Path:
+    """Write ``records`` as a JSON Lines feed in ``folder``, build a real index of it there
+    (every record must be indexed) and return the index root."""
+    feed = folder / "records.jsonl"
+    feed.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    root = folder / "index"
+    report = build_index([feed], root)
+    assert not report.problems, report.problems
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -15,11 +14,11 @@ from whoosh import index as whoosh_index
 
 from index import generations
 from index.articles import article_id
-from index.build import build_index
 from search import highlight
 from search.engine import Searcher
 from search.query import parse_query
 from search.request import Fragment, Hit, SearchRequest, SearchResponse
+from tests.conftest import index_records
 
 LONG_PARAGRAPH = (
     "A zeppelin was seen over the northern breakwater early on Tuesday morning, according to "
@@ -144,14 +143,7 @@ def hid(record_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
-    folder = tmp_path_factory.mktemp("highlight-articles")
-    (folder / "articles.jsonl").write_text(
-        "\n".join(json.dumps(article) for article in ARTICLES), encoding="utf-8"
-    )
-    root = tmp_path_factory.mktemp("highlight-index")
-    report = build_index([folder], root)
-    assert report.indexed == len(ARTICLES), report.problems
-    searcher = Searcher(root)
+    searcher = Searcher(index_records(ARTICLES, tmp_path_factory.mktemp("highlight")))
     yield searcher
     searcher.close()
 

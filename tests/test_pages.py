@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from index.build import build_index
 from search.engine import Searcher
 from search.request import SearchRequest
+from tests.conftest import index_records
 from web import create_app
 from web.pages import lead_and_spread
 
@@ -454,7 +454,6 @@ def test_article_highlights_reuse_the_highlighter(sample_index: Path, client: Fl
 
 
 def test_article_highlights_escape_the_text(tmp_path: Path) -> None:
-    source = tmp_path / "one.jsonl"
     record = {
         "id": "x1",
         "title": "Tags <b>bold</b> & more",
@@ -464,9 +463,7 @@ def test_article_highlights_escape_the_text(tmp_path: Path) -> None:
         "captions": [{"text": "A <i>bold</i> caption", "credit": "Ph<o>to"}],
         "bio": "Writes bold things.",
     }
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    build_index([source], tmp_path / "index")
-    searcher = Searcher(tmp_path / "index")
+    searcher = Searcher(index_records([record], tmp_path))
     (hit,) = searcher.search(SearchRequest(query="bold")).hits
     marked = searcher.article_highlights(hit.id, "bold")
     assert marked is not None

@@ -25,6 +25,7 @@ from search import highlight
 from search.engine import Searcher
 from search.query import parse_query
 from search.request import MAX_PER_PAGE, Fragment, SearchRequest, SearchResponse
+from tests.conftest import index_records
 
 SETTINGS = settings(max_examples=150, deadline=None)
 ANALYZER = news_analyzer()
@@ -220,13 +221,7 @@ CORPUS = [
 
 @pytest.fixture(scope="module")
 def corpus_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
-    folder = tmp_path_factory.mktemp("property-articles")
-    (folder / "corpus.jsonl").write_text(
-        "\n".join(json.dumps(record) for record in CORPUS), encoding="utf-8"
-    )
-    root = tmp_path_factory.mktemp("property-index")
-    build_index([folder], root)
-    searcher = Searcher(root)
+    searcher = Searcher(index_records(CORPUS, tmp_path_factory.mktemp("property")))
     yield searcher
     searcher.close()
 

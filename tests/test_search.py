@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from index.build import build_index
 from search.engine import Searcher
 from search.request import InvalidRequest, Scope, SearchRequest, SearchResponse, Sort
+from tests.conftest import index_records
 
 ARTICLES = {
     "A": {
@@ -61,15 +60,8 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
-    folder = tmp_path_factory.mktemp("corpus")
-    feed = folder / "corpus.jsonl"
-    feed.write_text(
-        "\n".join(json.dumps({"id": key, **record}) for key, record in ARTICLES.items()),
-        encoding="utf-8",
-    )
-    root = folder / "index"
-    build_index([feed], root)
-    opened = Searcher(root)
+    records = [{"id": key, **record} for key, record in ARTICLES.items()]
+    opened = Searcher(index_records(records, tmp_path_factory.mktemp("corpus")))
     yield opened
     opened.close()
 
@@ -266,11 +258,9 @@ def test_requests_are_bounded(options: dict[str, object], parameter: str) -> Non
 
 
 def test_wildcard_expansion_is_bounded(tmp_path: Path) -> None:
-    feed = tmp_path / "many.jsonl"
     words = " ".join(f"term{n:04d}" for n in range(450))
-    feed.write_text(json.dumps({"id": "w", "title": "Words", "body": words}), encoding="utf-8")
-    build_index([feed], tmp_path / "index")
-    response = Searcher(tmp_path / "index").search(SearchRequest(query="term*"))
+    root = index_records([{"id": "w", "title": "Words", "body": words}], tmp_path)
+    response = Searcher(root).search(SearchRequest(query="term*"))
     assert response.total == 1
     assert any("more than 200 words" in notice for notice in response.notices)
 
@@ -297,11 +287,10 @@ def test_where_matched_counts_only_the_sections_a_field_query_names(searcher: Se
 
 
 def test_blank_captions_do_not_shift_credits(tmp_path: Path) -> None:
-    feed = tmp_path / "captions.jsonl"
     captions = [{"text": "\u200b ", "credit": "FIRST"}, {"text": "a gull", "credit": "SECOND"}]
-    feed.write_text(json.dumps({"id": "g", "title": "Gulls", "captions": captions}))
-    build_index([feed], tmp_path / "index")
-    searcher = Searcher(tmp_path / "index")
+    searcher = Searcher(
+        index_records([{"id": "g", "title": "Gulls", "captions": captions}], tmp_path)
+    )
     [hit] = searcher.search(SearchRequest(query="gull")).hits
     [caption] = hit.captions
     assert (caption.index, caption.credit) == (1, "SECOND")

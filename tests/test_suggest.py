@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from index.build import build_index
 from index.generations import current_generation
 from search.query import parse_query
 from search.suggest import MAX_COMPLETIONS, SUGGEST_BELOW, complete, did_you_mean
+from tests.conftest import index_records
 
 TINY_ARTICLES = [
     ("t1", "Quokka census on Rottnest", "Rangers counted quokkas. The quokka population grew."),
@@ -50,12 +49,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
         {"id": key, "title": title, "authors": ["Ann Lee"], "published": "2020-01-02", "body": body}
         for key, title, body in TINY_ARTICLES
     ]
-    (folder / "tiny.jsonl").write_text(
-        "\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8"
-    )
-    root = tmp_path_factory.mktemp("tiny-index")
-    build_index([folder], root)
-    yield from _open(root)
+    yield from _open(index_records(records, folder))
 
 
 def counter(searcher: Searcher) -> Callable[[str], int]:
