@@ -26,14 +26,15 @@ DEPTH = 1000
 
 
 def _apply(settings: list[str]) -> None:
+    import index.impacts as impacts
     import search.ranking as ranking
 
     for setting in settings:
         name, _, value = setting.partition("=")
         if name == "K1":
-            ranking.BM25_K1 = float(value)
+            impacts.BM25_K1 = float(value)
         elif name == "B":
-            ranking.BM25_B = float(value)
+            impacts.BM25_B = float(value)
         elif name in ranking.FIELD_WEIGHTS:
             ranking.FIELD_WEIGHTS[name] = float(value)
         else:

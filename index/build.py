@@ -13,6 +13,8 @@ from whoosh import index as whoosh_index
 
 from index import generations
 from index.articles import read_articles
+from index.columns import write_columns
+from index.impacts import FORMAT_VERSION, Bm25, write_impacts
 from index.model import Article, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
 
@@ -105,6 +107,24 @@ def write_generation(
     writer.commit()
 
 
+def write_arrays(path: Path, indexed: int, bm25: Bm25 | None = None) -> dict[str, Any]:
+    """Derive the search arrays from the committed Whoosh index at ``path``, after checking
+    that it holds every article written; returns their manifest entry."""
+    bm25 = bm25 or Bm25()
+    with whoosh_index.open_dir(str(path)).reader() as reader:
+        if reader.doc_count() != indexed:
+            raise BuildFailed(
+                f"validation failed: wrote {indexed}, index holds {reader.doc_count()}"
+            )
+        postings = write_impacts(reader, path, bm25)
+        write_columns(reader, path)
+    return {
+        "format_version": FORMAT_VERSION,
+        "bm25": bm25.to_manifest(),
+        "postings": postings,
+    }
+
+
 def build_index(
     sources: Sequence[Path],
     index_root: Path,
@@ -128,12 +148,8 @@ def build_index(
                     + ", ".join(str(source) for source in sources)
                     + f" ({len(report.problems)} problems)"
                 )
-            stored = whoosh_index.open_dir(str(path)).doc_count()
-            if stored != report.indexed:
-                raise BuildFailed(
-                    f"validation failed: wrote {report.indexed}, index holds {stored}"
-                )
-            generations.write_manifest(path, report.indexed)
+            arrays = write_arrays(path, report.indexed)
+            generations.write_manifest(path, report.indexed, arrays)
             generations.switch_to(index_root, path)
         except BaseException:
             generations.discard(path)

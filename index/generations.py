@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from index.impacts import FORMAT_VERSION
 from index.schema import SCHEMA_VERSION
 
 CURRENT_FILE = "CURRENT"
@@ -41,6 +43,8 @@ class Generation:
     schema_version: int
     article_count: int
     created: str
+    arrays: dict[str, Any]
+    """The manifest's description of the derived arrays (see ``index.impacts``)."""
 
 
 def default_index_root() -> Path:
@@ -60,12 +64,16 @@ def new_generation_path(root: Path) -> Path:
     return path
 
 
-def write_manifest(path: Path, article_count: int) -> None:
-    """Record what a finished generation holds, for validation and ``/healthz``."""
+def write_manifest(path: Path, article_count: int, arrays: dict[str, Any]) -> None:
+    """Record what a finished generation holds, for validation and ``/healthz``.
+
+    ``arrays`` describes the derived arrays (format version, BM25 parameters, postings).
+    """
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "article_count": article_count,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "arrays": arrays,
     }
     (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
@@ -79,6 +87,7 @@ def _read_generation(path: Path) -> Generation:
             schema_version=int(manifest["schema_version"]),
             article_count=int(manifest["article_count"]),
             created=str(manifest["created"]),
+            arrays=dict(manifest.get("arrays") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(
@@ -107,6 +116,11 @@ def current_generation(root: Path) -> Generation:
         raise IndexUnavailable(
             f"the index at {root} has schema version {generation.schema_version} but this "
             f"version of Scoop needs {SCHEMA_VERSION}; run `python manage.py reindex`"
+        )
+    if generation.arrays.get("format_version") != FORMAT_VERSION:
+        raise IndexUnavailable(
+            f"the index at {root} has no search arrays of format {FORMAT_VERSION} "
+            "(it was built by another version of Scoop); run `python manage.py reindex`"
         )
     return generation
 

@@ -1,166 +1,107 @@
-"""The long-lived searcher: opens the current index generation once and answers requests."""
+"""The long-lived searcher: opens the current index generation once and answers requests.
+
+A request reads as its steps: parse (``search.query``) → filters as a mask
+(``search.filters``) → match and bucket every result as arrays (``search.matching``,
+``search.buckets``) → facets and totals (``search.facets``) → sort and page
+(``search.ranking``) → highlights for the page only (``search.highlight``).
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from datetime import time as dt_time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index import generations
 from index.generations import Generation, IndexUnavailable
+from index.impacts import Bm25, impact_fields
 from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
-from search import highlight, suggest
-from search.query import (
-    MAIN_FIELDS,
-    SCOPE_FIELDS,
-    ParsedQuery,
-    bound_expansions,
-    parse_for_fields,
-    parse_query,
-)
-from search.ranking import LOW_WEIGHT_FIELDS, weighting
+from search import buckets, facets, filters, highlight, suggest
+from search.columns import Columns
+from search.facets import Facets
+from search.matching import Evaluator
+from search.query import ParsedQuery, read_query
+from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
 from search.request import (
     MAX_QUERY_CHARS,
     ArticleHighlights,
-    FacetValue,
     Hit,
     Scope,
     SearchRequest,
     SearchResponse,
     Sort,
 )
+from search.scoring import Impacts
 
 HIGHLIGHT_FIELDS = ("title", "body", "captions", "credits", "bio", "author")
-HEADLINE, ALL_WORDS, SOME_WORDS, WEAK = "0-headline", "1-all-words", "2-some-words", "3-weak"
-"""Relevance buckets, best first: the headline holds the query as a phrase; the article holds
-every word; it holds some words in its headline, body, captions or byline; or it matched only
-in the author bio or a photo credit. Within a bucket, hits are ordered by BM25F score."""
-NO_DATE = 2**64 - 1
-"""What Whoosh's raw ``published`` column holds for an undated article."""
-WHERE_MATCHED = {"title": ("title",), "body": ("body",), "captions": ("captions",)}
-"""The "where matched" facet: its values and the fields each one covers."""
-
-
-def _query_text(parsed: ParsedQuery) -> str:
-    """The text to re-parse for other fields: content words for plain queries."""
-    return " ".join(parsed.words) if parsed.plain else parsed.read_as
 
 
 @dataclass(frozen=True)
-class _Ranked:
+class PageItem:
+    """One hit of the page before highlighting: its document, score and bucket."""
+
     docnum: int
     score: float
-    bucket: str
+    bucket: Bucket
 
 
 @dataclass(frozen=True)
-class _Columns:
-    """Column readers of one generation: sort keys and facet values without stored fields."""
+class Answer:
+    """What the ranking step found: the total, the page, facets and bucket counts."""
 
-    authors: Any
-    year: Any
-    month: Any
-    published: Any
-
-    @classmethod
-    def of(cls, searcher: WhooshSearcher) -> _Columns:
-        reader = searcher.reader()
-        return cls(
-            authors=reader.column_reader("authors"),
-            year=reader.column_reader("year"),
-            month=reader.column_reader("month"),
-            published=reader.column_reader("published", translate=False),
-        )
+    total: int
+    page: tuple[PageItem, ...]
+    facets: Facets
+    bucket_counts: dict[Bucket, int]
 
 
-class _Open(NamedTuple):
-    """What is open for the generation that serves: its searcher and its column readers."""
+@dataclass(frozen=True)
+class Opened:
+    """What is open for the generation that serves: Whoosh's searcher and the arrays.
+
+    Opened once per worker per generation and shared by its requests; the arrays are
+    memory-mapped, so the workers of one machine share their pages.
+    """
 
     generation: Generation
     searcher: WhooshSearcher
-    columns: _Columns
+    impacts: Impacts
+    columns: Columns
+
+    @classmethod
+    def of(cls, generation: Generation) -> Opened:
+        try:
+            ix = whoosh_index.open_dir(str(generation.path))
+            bm25 = Bm25.from_manifest(generation.arrays["bm25"])
+            searcher = ix.searcher(weighting=weighting(bm25))
+            fields = list(impact_fields(searcher.reader()))
+            return cls(
+                generation,
+                searcher,
+                Impacts.open(generation.path, fields),
+                Columns.open(generation.path),
+            )
+        except (OSError, ValueError, KeyError, TypeError, whoosh_index.EmptyIndexError) as error:
+            raise IndexUnavailable(
+                f"cannot open the index at {generation.path}: {error}; "
+                "run `python manage.py reindex`"
+            ) from None
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.impacts, self.columns, self.searcher)
 
 
-def _has_negation(query: wq.Query) -> bool:
-    if isinstance(query, wq.Not | wq.AndNot):
-        return True
-    return any(_has_negation(child) for child in query.children())
-
-
-def _sorted(ranked: list[_Ranked], sort: Sort, columns: _Columns) -> list[_Ranked]:
-    """Relevance: bucket, then score. Dates: newest or oldest first, undated last, then score.
-    The document number breaks ties, so pages never overlap or skip."""
-    if sort is Sort.RELEVANCE:
-        return sorted(ranked, key=lambda r: (r.bucket, -r.score, r.docnum))
-    sign = -1 if sort is Sort.NEWEST else 1
-
-    def by_date(r: _Ranked) -> tuple[int, int, float, int]:
-        published = columns.published[r.docnum]
-        if published >= NO_DATE:
-            return (1, 0, -r.score, r.docnum)
-        return (0, sign * published, -r.score, r.docnum)
-
-    return sorted(ranked, key=by_date)
-
-
-def _facets(
-    columns: _Columns, ranked: list[_Ranked], request: SearchRequest, where: dict[str, int]
-) -> dict[str, tuple[FacetValue, ...]]:
-    """Facet counts over the whole result set (not just the page), from column values."""
-    authors: Counter[str] = Counter()
-    years: Counter[str] = Counter()
-    months: Counter[str] = Counter()
-    for item in ranked:
-        authors.update(name for name in columns.authors[item.docnum].split(",") if name)
-        if year := columns.year[item.docnum]:
-            years[year] += 1
-        if request.year is not None and (month := columns.month[item.docnum]):
-            months[month] += 1
-    facets = {
-        "author": tuple(
-            FacetValue(name, count)
-            for name, count in sorted(authors.items(), key=lambda i: (-i[1], i[0].lower()))
-        ),
-        "year": tuple(FacetValue(year, count) for year, count in sorted(years.items())),
-    }
-    if request.year is not None:
-        facets["month"] = tuple(FacetValue(m, count) for m, count in sorted(months.items()))
-    if where:
-        facets["matched"] = tuple(
-            FacetValue(value, count) for value, count in where.items() if count
-        )
-    return facets
-
-
-def _read_query(searcher: WhooshSearcher, text: str, scope: Scope) -> ParsedQuery:
-    """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions."""
-    parsed = parse_query(text, searcher.schema, scope)
-    bounded, notices = bound_expansions(parsed.query, searcher.reader())
-    return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
-
-
-def _scores(
-    searcher: WhooshSearcher,
-    query: wq.Query,
-    allowed: set[int] | None,
-    exclude: set[int] | None = None,
-) -> dict[int, float]:
-    """BM25F score of every document matching ``query`` (within ``allowed``, minus ``exclude``)."""
-    if query is wq.NullQuery:
-        return {}
-    results = searcher.search(query, limit=None, filter=allowed, mask=exclude or None)
-    return {docnum: float(score) for score, docnum in results.top_n}
+def _date(value: Any) -> date | None:
+    return value.date() if isinstance(value, datetime) else None
 
 
 def _sections(text: str) -> list[str]:
@@ -168,43 +109,34 @@ def _sections(text: str) -> list[str]:
     return text.split(SECTION_SEPARATOR) if text else []
 
 
-def _only_fields(query: wq.Query, fields: tuple[str, ...]) -> wq.Query:
-    """The query with every term outside ``fields`` removed (``credit:lena`` has no title part)."""
-    if query.is_leaf():
-        return query if query.field() in fields else wq.NullQuery
-    return query.apply(lambda child: _only_fields(child, fields)).normalize()
-
-
-def _date(value: Any) -> date | None:
-    return value.date() if isinstance(value, datetime) else None
+def _all_words_total(parsed: ParsedQuery, counts: dict[Bucket, int]) -> int | None:
+    """For plain queries: how many results hold every word (one word: are not weak)."""
+    if not parsed.plain or not parsed.words:
+        return None
+    if len(parsed.words) == 1:
+        return sum(n for bucket, n in counts.items() if bucket is not Bucket.WEAK)
+    return counts.get(Bucket.HEADLINE, 0) + counts.get(Bucket.ALL_WORDS, 0)
 
 
 class Searcher:
     """Answers search requests against the current generation of an index root.
 
-    Open one per process and reuse it: it keeps the Whoosh searcher open and
-    moves to a new generation on the first request after a reindex switched.
+    Open one per process and reuse it: it keeps the generation open and moves to a
+    new generation on the first request after a reindex switched.
     """
 
     def __init__(self, index_root: Path) -> None:
         self.index_root = Path(index_root)
         self._lock = threading.RLock()
-        self._open: _Open | None = None
+        self._open: Opened | None = None
 
-    def _current(self) -> _Open:
-        """The open searcher for the current generation, reopened if a reindex switched."""
+    def _current(self) -> Opened:
+        """What is open for the current generation, reopened if a reindex switched."""
         name = generations.current_name(self.index_root)
         if self._open is None or name != self._open.generation.name:
-            generation = generations.current_generation(self.index_root)
-            try:
-                ix = whoosh_index.open_dir(str(generation.path))
-            except (OSError, whoosh_index.EmptyIndexError) as error:
-                raise IndexUnavailable(
-                    f"cannot open the index at {generation.path}: {error}"
-                ) from None
+            opened = Opened.of(generations.current_generation(self.index_root))
             self.close()
-            searcher = ix.searcher(weighting=weighting())
-            self._open = _Open(generation, searcher, _Columns.of(searcher))
+            self._open = opened
         return self._open
 
     @property
@@ -223,173 +155,115 @@ class Searcher:
         """Run one search request: ranked, filtered, faceted, paged and highlighted."""
         started = time.perf_counter()
         with self._lock:
-            generation, searcher, columns = self._current()
-            reader = searcher.reader()
-            parsed = _read_query(searcher, request.query, request.scope)
-            allowed = self._allowed(searcher, request, parsed)
-            where: dict[str, int] = {}
-            if parsed.query is wq.NullQuery:
-                everything = allowed if allowed is not None else reader.all_doc_ids()
-                ranked = [_Ranked(docnum, 0.0, SOME_WORDS) for docnum in everything]
-            elif allowed is not None and not allowed:
-                ranked = []
-            else:
-                ranked = self._rank(searcher, parsed, allowed)
-                where = self._where_matched(searcher, parsed, {r.docnum for r in ranked})
-            browsing = parsed.query is wq.NullQuery and request.sort is Sort.RELEVANCE
-            ranked = _sorted(ranked, Sort.NEWEST if browsing else request.sort, columns)
-            first = (request.page - 1) * request.per_page
-            terms = highlight.match_terms(parsed.query, reader)
-            weights = highlight.term_weights(searcher, terms)
-            page = ranked[first : first + request.per_page]
-            occurrences = highlight.Occurrences(reader, [item.docnum for item in page])
-            hits = tuple(self._hit(searcher, item, terms, weights, occurrences) for item in page)
-            facets = _facets(columns, ranked, request, where)
-            total = len(ranked)
-            suggestion = None
-            if parsed.plain and parsed.words:
-                suggestion = suggest.did_you_mean(
-                    searcher,
-                    parsed.read_as,
-                    total,
-                    lambda text: self._count(searcher, text, request),
-                )
+            opened = self._current()
+            parsed = read_query(opened.searcher, request.query, request.scope)
+            answer = self._answer(opened, request, parsed)
+            hits = self._hits(opened, parsed, answer.page)
+            suggestion = self._suggestion(opened, request, parsed, answer.total)
         notices = list(parsed.notices)
-        all_words_total = None
-        if parsed.plain and len(parsed.words) == 1:
-            all_words_total = sum(1 for r in ranked if r.bucket != WEAK)
-        elif parsed.plain and parsed.words:
-            all_words_total = sum(1 for r in ranked if r.bucket in (HEADLINE, ALL_WORDS))
-            if total and not all_words_total:
-                notices.append(
-                    "No article contains all of the words; showing articles with some of them."
-                )
+        all_words_total = _all_words_total(parsed, answer.bucket_counts)
+        if len(parsed.words) > 1 and answer.total and not all_words_total:
+            notices.append(
+                "No article contains all of the words; showing articles with some of them."
+            )
         return SearchResponse(
             request=request,
             query=parsed.read_as,
-            total=total,
+            total=answer.total,
             hits=hits,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
-            generation=generation.name,
-            facets=facets,
+            generation=opened.generation.name,
+            facets=answer.facets,
             suggestion=suggestion,
             notices=tuple(notices),
             all_words_total=all_words_total,
         )
+
+    def _answer(self, opened: Opened, request: SearchRequest, parsed: ParsedQuery) -> Answer:
+        """Match, bucket, facet and page the request over the generation's arrays."""
+        evaluator = opened.evaluator()
+        allowed = filters.allowed(evaluator, request, parsed)
+        sort = request.sort
+        if parsed.query is wq.NullQuery:  # browsing: the newest articles first
+            mask = evaluator.everything().mask
+            if allowed is not None:
+                mask &= allowed
+            ranked = Ranked(
+                mask, np.zeros(evaluator.size), np.full(evaluator.size, Bucket.SOME_WORDS)
+            )
+            where: dict[str, int] = {}
+            sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
+        else:
+            ranked = buckets.rank(evaluator, parsed, allowed)
+            where = facets.where_matched(evaluator, parsed, ranked.mask)
+        first = (request.page - 1) * request.per_page
+        page = _page(opened, ranked, sort, first, request.per_page)
+        counts = np.bincount(ranked.buckets[ranked.mask], minlength=len(Bucket))
+        return Answer(
+            total=ranked.total,
+            page=page,
+            facets=facets.facets(opened.columns, ranked.mask, request.year, where),
+            bucket_counts={bucket: int(counts[bucket]) for bucket in Bucket},
+        )
+
+    def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:
+        """How many articles another query text finds under the same filters (for suggestions)."""
+        evaluator = opened.evaluator()
+        parsed = read_query(opened.searcher, text, request.scope)
+        if parsed.query is wq.NullQuery:
+            return 0
+        allowed = filters.allowed(evaluator, request, parsed)
+        mask = evaluator.match(parsed.query).mask
+        return int(np.count_nonzero(mask if allowed is None else mask & allowed))
+
+    def _suggestion(
+        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, total: int
+    ) -> str | None:
+        if not (parsed.plain and parsed.words):
+            return None
+        return suggest.did_you_mean(
+            opened.searcher,
+            parsed.read_as,
+            total,
+            lambda text: self._count(opened, text, request),
+        )
+
+    def _hits(
+        self, opened: Opened, parsed: ParsedQuery, page: tuple[PageItem, ...]
+    ) -> tuple[Hit, ...]:
+        """The page's hits with their highlights: the only stored text a search reads."""
+        searcher = opened.searcher
+        reader = searcher.reader()
+        terms = highlight.match_terms(parsed.query, reader)
+        weights = highlight.term_weights(searcher, terms)
+        occurrences = highlight.Occurrences(reader, [item.docnum for item in page])
+        return tuple(self._hit(searcher, item, terms, weights, occurrences) for item in page)
 
     def ranked_ids(self, query: str, depth: int = 1000) -> list[str]:
         """The ids of the best ``depth`` articles for ``query``, in the order a search pages
         through them, without highlighting (for relevance evaluation and exports). A query
         longer than the request limit is cut to it."""
         with self._lock:
-            _, searcher, columns = self._current()
-            request = SearchRequest(query=query[:MAX_QUERY_CHARS])
-            parsed = _read_query(searcher, request.query, request.scope)
+            opened = self._current()
+            parsed = read_query(opened.searcher, query[:MAX_QUERY_CHARS], Scope.ALL)
             if parsed.query is wq.NullQuery:
                 return []
-            ranked = _sorted(self._rank(searcher, parsed, None), Sort.RELEVANCE, columns)
-            return [searcher.reader().stored_fields(r.docnum)["id"] for r in ranked[:depth]]
+            reader = opened.searcher.reader()
+            return [
+                reader.stored_fields(item.docnum)["id"]
+                for item in self._best(opened, parsed, depth)
+            ]
 
-    def _count(self, searcher: WhooshSearcher, text: str, request: SearchRequest) -> int:
-        """How many articles another query text finds under the same filters (for suggestions)."""
-        parsed = _read_query(searcher, text, request.scope)
-        allowed = self._allowed(searcher, request, parsed)
-        if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
-            return 0
-        return len(searcher.search(parsed.query, limit=1, filter=allowed))
-
-    def _rank(
-        self, searcher: WhooshSearcher, parsed: ParsedQuery, allowed: set[int] | None
-    ) -> list[_Ranked]:
-        """Score every match once and put it in its relevance bucket (see ``HEADLINE``).
-
-        The main pass searches headline, body, captions and byline; a second, small pass
-        finds the articles that match only in the bio or a photo credit.
-        """
-        schema, reader = searcher.schema, searcher.reader()
-        fields = SCOPE_FIELDS[parsed.scope]
-        text = _query_text(parsed)
-
-        def prepared(query: wq.Query) -> wq.Query:
-            return bound_expansions(query, reader)[0]
-
-        if _has_negation(parsed.query):  # an excluded word excludes it from every section
-            allowed = set(parsed.query.docs(searcher)) & (allowed or set(reader.all_doc_ids()))
-        main = tuple(name for name in fields if name in MAIN_FIELDS)
-        scores = _scores(searcher, prepared(parse_for_fields(text, schema, main)), allowed)
-        headline: set[int] = set()
-        all_words: set[int] = set()
-        if parsed.plain and len(parsed.words) >= 2:
-            if "title" in fields:
-                phrase = '"' + parsed.read_as.replace('"', " ") + '"'
-                headline = set(
-                    prepared(parse_for_fields(phrase, schema, ("title",))).docs(searcher)
-                )
-            every = parse_for_fields(" ".join(parsed.words), schema, main, every_word=True)
-            all_words = set(prepared(every).docs(searcher))
-        ranked = [
-            _Ranked(
-                docnum,
-                score,
-                HEADLINE
-                if docnum in headline
-                else ALL_WORDS
-                if docnum in all_words
-                else SOME_WORDS,
-            )
-            for docnum, score in scores.items()
-        ]
-        low = tuple(name for name in fields if name in LOW_WEIGHT_FIELDS)
-        if low:
-            weak = _scores(
-                searcher, prepared(parse_for_fields(text, schema, low)), allowed, set(scores)
-            )
-            ranked.extend(_Ranked(docnum, score, WEAK) for docnum, score in weak.items())
-        return ranked
-
-    def _where_matched(
-        self, searcher: WhooshSearcher, parsed: ParsedQuery, matched: set[int]
-    ) -> dict[str, int]:
-        """The "where matched" facet: how many of the results match in each section."""
-        counts = {}
-        for value, section in WHERE_MATCHED.items():
-            if set(section) & set(SCOPE_FIELDS[parsed.scope]):
-                query = _only_fields(parsed.query, section)
-                found = query.docs(searcher) if query is not wq.NullQuery else ()
-                counts[value] = sum(1 for docnum in found if docnum in matched)
-        return counts
-
-    @staticmethod
-    def _allowed(
-        searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery
-    ) -> set[int] | None:
-        """The documents the filters allow (None: no filter). Filters never change scores."""
-        schema = searcher.schema
-        parts: list[wq.Query] = []
-        if request.authors:
-            parts.append(wq.Or([wq.Term("authors", name) for name in request.authors]))
-        if request.since or request.until:
-            start = datetime.combine(request.since, dt_time.min) if request.since else None
-            end = datetime.combine(request.until, dt_time.max) if request.until else None
-            parts.append(wq.DateRange("published", start, end))
-        if request.year is not None:
-            parts.append(wq.Term("year", f"{request.year:04d}"))
-        if request.month is not None and request.year is not None:
-            parts.append(wq.Term("month", f"{request.year:04d}-{request.month:02d}"))
-        if request.within:
-            base = _read_query(searcher, request.within, request.scope).query
-            if base is not wq.NullQuery:
-                parts.append(base)
-        if request.caption_only and parsed.query is not wq.NullQuery:
-            parts.append(parse_for_fields(_query_text(parsed), schema, ("captions",)))
-        if not parts:
-            return None
-        return set(wq.And(parts).docs(searcher))
+    def _best(self, opened: Opened, parsed: ParsedQuery, depth: int) -> tuple[PageItem, ...]:
+        """The ``depth`` best results of a query without filters, in relevance order."""
+        return _page(
+            opened, buckets.rank(opened.evaluator(), parsed, None), Sort.RELEVANCE, 0, depth
+        )
 
     def _hit(
         self,
         searcher: WhooshSearcher,
-        ranked: _Ranked,
+        ranked: PageItem,
         terms: highlight.MatchTerms,
         weights: dict[str, float],
         occurrences: highlight.Occurrences,
@@ -432,8 +306,8 @@ class Searcher:
             matched_captions=highlight.matched_sections(
                 stored.get("captions", ""), spans["captions"]
             ),
-            phrase=phrase or ranked.bucket == HEADLINE,
-            weak=ranked.bucket == WEAK,
+            phrase=phrase or ranked.bucket is Bucket.HEADLINE,
+            weak=ranked.bucket is Bucket.WEAK,
             more_matches=more_matches,
             more_paragraphs=more_paragraphs,
             url=stored.get("url"),
@@ -484,7 +358,7 @@ class Searcher:
                 return None
             reader = searcher.reader()
             stored = reader.stored_fields(docnum)
-            parsed = _read_query(searcher, query, scope)
+            parsed = read_query(searcher, query, scope)
             terms = highlight.match_terms(parsed.query, reader)
             spans = {
                 name: highlight.match_spans(reader, docnum, name, terms)
@@ -500,3 +374,16 @@ class Searcher:
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
             notices=parsed.notices,
         )
+
+
+def _page(
+    opened: Opened, ranked: Ranked, sort: Sort, first: int, size: int
+) -> tuple[PageItem, ...]:
+    """The results ``first`` to ``first + size`` in ``sort`` order, without sorting the rest."""
+    docs = np.flatnonzero(ranked.mask)
+    keys = sort_keys(ranked, sort, opened.columns.days["published"], docs)
+    chosen = docs[first_k(keys, first + size)[first:]]
+    return tuple(
+        PageItem(int(docnum), float(ranked.scores[docnum]), Bucket(int(ranked.buckets[docnum])))
+        for docnum in chosen
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.syntax import GroupNode
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from index.analysis import fold
 from search.ranking import FIELD_WEIGHTS
@@ -151,11 +153,23 @@ def _require_date_clauses(query: wq.Query) -> wq.Query:
     return wq.And([wq.Or(rest), *dates]) if rest else wq.And(dates)
 
 
+def _shown(node: wq.MultiTerm) -> str:
+    """An expanding query node as the user typed it (``bridg*``, ``brigde~``, ``[a TO c]``)."""
+    if isinstance(node, wq.FuzzyTerm):
+        return f"{node.text}~"
+    if isinstance(node, wq.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, wq.TermRange):
+        return f"[{node.start or ''} TO {node.end or ''}]"
+    return str(getattr(node, "text", node))
+
+
 def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tuple[str, ...]]:
-    """Cap what one prefix, wildcard or fuzzy term may expand to; say when it was cut."""
+    """Cap what one prefix, wildcard, fuzzy term or word range may expand to; say when it
+    was cut. Every such node becomes an ``Or`` of at most ``MAX_EXPANSIONS`` terms."""
     notices: list[str] = []
 
-    def expansions(node: wq.PatternQuery | wq.FuzzyTerm) -> list[str]:
+    def expansions(node: wq.MultiTerm) -> list[str]:
         if not isinstance(node, wq.FuzzyTerm):
             return [
                 text.decode("utf-8") if isinstance(text, bytes) else text
@@ -174,15 +188,15 @@ def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tu
 
     def bound(node: wq.Query) -> wq.Query:
         fieldname = node.field()
-        if isinstance(node, wq.PatternQuery | wq.FuzzyTerm) and fieldname:
+        if isinstance(node, wq.MultiTerm) and fieldname:
             words = expansions(node)
             if len(words) > MAX_EXPANSIONS:
-                marker = "~" if isinstance(node, wq.FuzzyTerm) else "*"
                 notices.append(
-                    f"{node.text}{marker} matches more than {MAX_EXPANSIONS} words; "
+                    f"{_shown(node)} matches more than {MAX_EXPANSIONS} words; "
                     f"only the first {MAX_EXPANSIONS} were searched."
                 )
-            terms = [wq.Term(fieldname, word, boost=node.boost) for word in words]
+            boost = getattr(node, "boost", 1.0)
+            terms = [wq.Term(fieldname, word, boost=boost) for word in words]
             return wq.Or(terms[:MAX_EXPANSIONS]) if terms else wq.NullQuery
         if node.is_leaf():
             return node
@@ -246,6 +260,37 @@ def parse_for_fields(
     except Exception:  # Whoosh's parser trips on some operator runs ("NOT NOT") per field set
         words = plain_words(text).lower()
         return parser.parse(words) if words else wq.NullQuery
+
+
+def query_text(parsed: ParsedQuery) -> str:
+    """The text to re-parse for other fields: content words for plain queries."""
+    return " ".join(parsed.words) if parsed.plain else parsed.read_as
+
+
+def has_negation(query: wq.Query) -> bool:
+    """Whether the query excludes something (``-word``, ``NOT``)."""
+    if isinstance(query, wq.Not | wq.AndNot):
+        return True
+    return any(has_negation(child) for child in query.children())
+
+
+def only_fields(query: wq.Query, fields: tuple[str, ...]) -> wq.Query:
+    """The query with every term outside ``fields`` removed (``credit:lena`` has no title part)."""
+    if query.is_leaf():
+        return query if query.field() in fields else wq.NullQuery
+    return query.apply(lambda child: only_fields(child, fields)).normalize()
+
+
+def read_query(searcher: Searcher, text: str, scope: Scope) -> ParsedQuery:
+    """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions."""
+    parsed = parse_query(text, searcher.schema, scope)
+    bounded, notices = bound_expansions(parsed.query, searcher.reader())
+    return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
+
+
+def headline_phrase(parsed: ParsedQuery) -> str:
+    """The query as one quoted phrase (the headline bucket's test)."""
+    return '"' + parsed.read_as.replace('"', " ") + '"'
 
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:

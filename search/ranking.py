@@ -1,17 +1,20 @@
-"""Ranking settings in one place: BM25F parameters and per-field weights."""
+"""Ranking: per-field weights, relevance buckets and the order results are paged in.
+
+BM25 itself (k1, b) is computed at index time into the impact arrays (``index.impacts``);
+this module holds what is applied at query time.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
 from whoosh import scoring
 
-BM25_K1 = 1.2
-"""Term-frequency saturation."""
-
-BM25_B = 0.9
-"""Length normalisation for long fields (body); tuned, see docs/decisions.md."""
-
-FIELD_B = {"title": 0.3, "captions": 0.5, "credits": 0.0, "author": 0.0}
-"""Per-field length normalisation: short fields are normalised less."""
+from index.columns import NO_DAY
+from index.impacts import Bm25
+from search.request import Sort
 
 FIELD_WEIGHTS = {
     "title": 0.7,
@@ -22,15 +25,79 @@ FIELD_WEIGHTS = {
     "credits": 0.2,
 }
 """How much a match in each section counts; byline, bio and credit matches count little.
-A headline holding the whole query still ranks first through the headline bucket
-(search/engine.py), so the title weight only tunes partial matches; tuned on the
-Cranfield and CISI collections and confirmed on Medline (docs/decisions.md)."""
+A headline holding the whole query still ranks first through the headline bucket,
+so the title weight only tunes partial matches; tuned on the Cranfield and CISI
+collections and confirmed on Medline (docs/decisions.md)."""
 
 LOW_WEIGHT_FIELDS = frozenset({"bio", "credits"})
 """Sections whose matches alone mark a hit as a weak, labelled match (ranked below others)."""
 
 
-def weighting() -> scoring.BM25F:
-    """The BM25F weighting model built from the settings above."""
-    per_field = {f"{name}_B": value for name, value in FIELD_B.items()}
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1, **per_field)
+class Bucket(IntEnum):
+    """Relevance buckets, best first: the headline holds the query as a phrase; the article
+    holds every word; it holds some words in its headline, body, captions or byline; or it
+    matched only in the author bio or a photo credit. Within a bucket, hits are ordered by
+    BM25F score."""
+
+    HEADLINE = 0
+    ALL_WORDS = 1
+    SOME_WORDS = 2
+    WEAK = 3
+
+
+def weighting(bm25: Bm25) -> scoring.BM25F:
+    """Whoosh's BM25F with the parameters a generation's impacts were computed with."""
+    per_field = {f"{name}_B": value for name, value in bm25.field_b}
+    return scoring.BM25F(B=bm25.b, K1=bm25.k1, **per_field)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Every result of a search: which documents, their scores and buckets (arrays of N)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+    buckets: np.ndarray
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask))
+
+
+def sort_keys(ranked: Ranked, sort: Sort, days: np.ndarray, docs: np.ndarray) -> list[np.ndarray]:
+    """The keys results are ordered by, most significant first, for the documents ``docs``.
+
+    Relevance: bucket, then score. Dates: newest or oldest first, undated last, then
+    score. The document number (``docs`` ascending) breaks the remaining ties, so pages
+    never overlap or skip.
+    """
+    scores = -ranked.scores[docs]
+    if sort is Sort.RELEVANCE:
+        return [ranked.buckets[docs], scores]
+    day = np.asarray(days[docs], dtype=np.int64)
+    undated = day == NO_DAY
+    return [undated, -day if sort is Sort.NEWEST else day, scores]
+
+
+def first_k(keys: list[np.ndarray], k: int) -> np.ndarray:
+    """Positions of the ``k`` smallest rows by ``keys`` (lexicographic, then position).
+
+    ``np.partition`` finds the k-th value of the leading key in linear time; only the
+    rows tied with it are ordered by the next key, recursively, so the work beyond
+    linear passes is the sort of about k rows.
+    """
+    count = len(keys[0]) if keys else 0
+    return _first_k(keys, np.arange(count), k)
+
+
+def _first_k(keys: list[np.ndarray], rows: np.ndarray, k: int) -> np.ndarray:
+    if k <= 0 or not len(rows):
+        return rows[:0]
+    if len(rows) > k and keys:
+        lead = keys[0][rows]
+        threshold = np.partition(lead, k - 1)[k - 1]
+        before = rows[lead < threshold]
+        tied = _first_k(keys[1:], rows[lead == threshold], k - len(before))
+        rows = np.concatenate([before, tied])
+    order = np.lexsort([rows, *(key[rows] for key in reversed(keys))])
+    return rows[order][:k]

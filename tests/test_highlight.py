@@ -242,8 +242,8 @@ def test_excluded_words_are_never_marked(searcher: Searcher) -> None:
     assert h.body, "security matched in the body"
     assert all("weather" not in m.lower() for m in all_marks(h))
     assert any("weather" in f.text for f in h.body)  # shown, but not marked
-    schema = searcher._current()[1].schema
-    reader = searcher._current()[1].reader()
+    schema = searcher._current().searcher.schema
+    reader = searcher._current().searcher.reader()
     terms = highlight.match_terms(parse_query("border -security", schema).query, reader)
     assert all(b"secur" not in texts for texts in terms.terms.values())
     assert b"border" in terms.terms["body"]
@@ -419,7 +419,7 @@ def test_the_fragment_with_the_rarer_term_is_preferred_through_the_engine(
 
 
 def test_term_weights_use_the_body_idf(searcher: Searcher) -> None:
-    whoosh_searcher = searcher._current()[1]
+    whoosh_searcher = searcher._current().searcher
     query = parse_query('harbour albatross "border security"', whoosh_searcher.schema).query
     terms = highlight.match_terms(query, whoosh_searcher.reader())
     weights = highlight.term_weights(whoosh_searcher, terms)
@@ -515,7 +515,7 @@ def test_matched_sections() -> None:
 
 
 def test_matched_sections_agree_with_the_fragments(searcher: Searcher) -> None:
-    whoosh_searcher = searcher._current()[1]
+    whoosh_searcher = searcher._current().searcher
     reader = whoosh_searcher.reader()
     query = parse_query("harbour", whoosh_searcher.schema).query
     terms = highlight.match_terms(query, reader)

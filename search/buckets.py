@@ -1,0 +1,55 @@
+"""Relevance buckets: headline phrase, every word, some words, weak (bio or credit only)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search.matching import Evaluator
+from search.query import (
+    MAIN_FIELDS,
+    SCOPE_FIELDS,
+    ParsedQuery,
+    has_negation,
+    headline_phrase,
+    parse_for_fields,
+    query_text,
+)
+from search.ranking import LOW_WEIGHT_FIELDS, Bucket, Ranked
+
+
+def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) -> Ranked:
+    """Score every match and put it in its relevance bucket (see ``Bucket``).
+
+    The main query searches headline, body, captions and byline; articles that match only
+    in the bio or a photo credit come from a second query over those fields. An excluded
+    word excludes the article whatever section it is in.
+    """
+    schema = evaluator.searcher.schema
+    fields = SCOPE_FIELDS[parsed.scope]
+    text = query_text(parsed)
+    if has_negation(parsed.query):
+        allowed = _narrowed(allowed, evaluator.match(parsed.query).mask)
+    main_fields = tuple(name for name in fields if name in MAIN_FIELDS)
+    main = evaluator.match(parse_for_fields(text, schema, main_fields))
+    main.mask = _narrowed(allowed, main.mask)
+    buckets = np.full(evaluator.size, Bucket.SOME_WORDS, dtype=np.int8)
+    if parsed.plain and len(parsed.words) >= 2:
+        every = parse_for_fields(" ".join(parsed.words), schema, main_fields, every_word=True)
+        buckets[evaluator.match(every).mask] = Bucket.ALL_WORDS
+        if "title" in fields:
+            headline = parse_for_fields(headline_phrase(parsed), schema, ("title",))
+            buckets[evaluator.match(headline).mask] = Bucket.HEADLINE
+    scores = np.where(main.mask, main.scores, 0.0)
+    mask = main.mask.copy()
+    low_fields = tuple(name for name in fields if name in LOW_WEIGHT_FIELDS)
+    if low_fields:
+        weak = evaluator.match(parse_for_fields(text, schema, low_fields))
+        weak_only = _narrowed(allowed, weak.mask) & ~main.mask
+        buckets[weak_only] = Bucket.WEAK
+        scores[weak_only] = weak.scores[weak_only]
+        mask |= weak_only
+    return Ranked(mask, scores, buckets)
+
+
+def _narrowed(allowed: np.ndarray | None, mask: np.ndarray) -> np.ndarray:
+    return mask if allowed is None else mask & allowed

@@ -1,0 +1,39 @@
+"""The filters of a request as one document mask: authors, dates, year and month, the
+earlier query of "search within", photo captions. Filters never change scores."""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+
+from search.matching import Evaluator
+from search.query import ParsedQuery, parse_for_fields, query_text, read_query
+from search.request import SearchRequest
+
+
+def allowed(evaluator: Evaluator, request: SearchRequest, parsed: ParsedQuery) -> np.ndarray | None:
+    """The documents the request's filters allow; None when it has no filter."""
+    columns = evaluator.columns
+    masks: list[np.ndarray] = []
+    if request.authors:
+        masks.append(columns.with_authors(request.authors))
+    if request.since or request.until:
+        masks.append(columns.dated_between("published", request.since, request.until))
+    if request.year is not None:
+        masks.append(columns.year == request.year)
+        if request.month is not None:
+            masks.append(columns.month == request.month)
+    if request.within:
+        earlier = read_query(evaluator.searcher, request.within, request.scope).query
+        if earlier is not wq.NullQuery:
+            masks.append(evaluator.match(earlier).mask)
+    if request.caption_only and parsed.query is not wq.NullQuery:
+        schema = evaluator.searcher.schema
+        in_captions = parse_for_fields(query_text(parsed), schema, ("captions",))
+        masks.append(evaluator.match(in_captions).mask)
+    if not masks:
+        return None
+    combined = masks[0].copy()
+    for mask in masks[1:]:
+        combined &= mask
+    return combined

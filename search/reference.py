@@ -1,0 +1,228 @@
+"""The reference path: the straightforward Whoosh implementation of the answer step.
+
+It scores every match through Whoosh's matchers, sorts them in Python and counts
+facets document by document: slow at archive size, but obviously right. The tests
+and the benchmark hold the fast path (``search.engine.Searcher``) against it: same
+totals, facets, buckets and pages. Everything else (parsing, highlights, the
+response) is the engine's own code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from datetime import time as dt_time
+
+from whoosh import query as wq
+from whoosh.searching import Searcher as WhooshSearcher
+
+from index.columns import NO_DATE
+from search.engine import Answer, Opened, PageItem, Searcher
+from search.facets import WHERE_MATCHED
+from search.query import (
+    MAIN_FIELDS,
+    SCOPE_FIELDS,
+    ParsedQuery,
+    bound_expansions,
+    has_negation,
+    headline_phrase,
+    only_fields,
+    parse_for_fields,
+    query_text,
+    read_query,
+)
+from search.ranking import LOW_WEIGHT_FIELDS, Bucket
+from search.request import FacetValue, SearchRequest, Sort
+
+
+class ReferenceSearcher(Searcher):
+    """A ``Searcher`` whose ranking, filters and facets come from Whoosh alone."""
+
+    def _answer(self, opened: Opened, request: SearchRequest, parsed: ParsedQuery) -> Answer:
+        searcher = opened.searcher
+        allowed = _allowed(searcher, request, parsed)
+        where: dict[str, int] = {}
+        sort = request.sort
+        if parsed.query is wq.NullQuery:
+            everything = allowed if allowed is not None else searcher.reader().all_doc_ids()
+            ranked = [PageItem(docnum, 0.0, Bucket.SOME_WORDS) for docnum in everything]
+            sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
+        else:
+            ranked = _rank(searcher, parsed, allowed)
+            where = _where_matched(searcher, parsed, {item.docnum for item in ranked})
+        ranked = _sorted(ranked, sort, searcher)
+        first = (request.page - 1) * request.per_page
+        return Answer(
+            total=len(ranked),
+            page=tuple(ranked[first : first + request.per_page]),
+            facets=_facets(searcher, ranked, request, where),
+            bucket_counts=dict(Counter(item.bucket for item in ranked)),
+        )
+
+    def _best(self, opened: Opened, parsed: ParsedQuery, depth: int) -> tuple[PageItem, ...]:
+        ranked = _rank(opened.searcher, parsed, None)
+        return tuple(_sorted(ranked, Sort.RELEVANCE, opened.searcher)[:depth])
+
+    def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:
+        searcher = opened.searcher
+        parsed = read_query(searcher, text, request.scope)
+        allowed = _allowed(searcher, request, parsed)
+        if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
+            return 0
+        return len(searcher.search(parsed.query, limit=1, filter=allowed))
+
+
+def _scores(
+    searcher: WhooshSearcher,
+    query: wq.Query,
+    allowed: set[int] | None,
+    exclude: set[int] | None = None,
+) -> dict[int, float]:
+    """BM25F score of every document matching ``query`` (within ``allowed``, minus ``exclude``)."""
+    if query is wq.NullQuery or allowed == set():  # Whoosh reads an empty filter as none
+        return {}
+    results = searcher.search(query, limit=None, filter=allowed, mask=exclude or None)
+    return {docnum: float(score) for score, docnum in results.top_n}
+
+
+def _rank(
+    searcher: WhooshSearcher, parsed: ParsedQuery, allowed: set[int] | None
+) -> list[PageItem]:
+    schema, reader = searcher.schema, searcher.reader()
+    fields = SCOPE_FIELDS[parsed.scope]
+    text = query_text(parsed)
+
+    def prepared(query: wq.Query) -> wq.Query:
+        return bound_expansions(query, reader)[0]
+
+    if has_negation(parsed.query):
+        everything = set(reader.all_doc_ids()) if allowed is None else allowed
+        allowed = _docs(searcher, parsed.query) & everything
+    main = tuple(name for name in fields if name in MAIN_FIELDS)
+    scores = _scores(searcher, prepared(parse_for_fields(text, schema, main)), allowed)
+    headline: set[int] = set()
+    all_words: set[int] = set()
+    if parsed.plain and len(parsed.words) >= 2:
+        if "title" in fields:
+            phrase = parse_for_fields(headline_phrase(parsed), schema, ("title",))
+            headline = _docs(searcher, prepared(phrase))
+        every = parse_for_fields(" ".join(parsed.words), schema, main, every_word=True)
+        all_words = _docs(searcher, prepared(every))
+
+    def bucket(docnum: int) -> Bucket:
+        if docnum in headline:
+            return Bucket.HEADLINE
+        return Bucket.ALL_WORDS if docnum in all_words else Bucket.SOME_WORDS
+
+    ranked = [PageItem(docnum, score, bucket(docnum)) for docnum, score in scores.items()]
+    low = tuple(name for name in fields if name in LOW_WEIGHT_FIELDS)
+    if low:
+        weak_query = prepared(parse_for_fields(text, schema, low))
+        weak = _scores(searcher, weak_query, allowed, set(scores))
+        ranked.extend(PageItem(docnum, score, Bucket.WEAK) for docnum, score in weak.items())
+    return ranked
+
+
+def _sorted(ranked: list[PageItem], sort: Sort, searcher: WhooshSearcher) -> list[PageItem]:
+    if sort is Sort.RELEVANCE:
+        return sorted(ranked, key=lambda r: (r.bucket, -r.score, r.docnum))
+    published = searcher.reader().column_reader("published", translate=False)
+    sign = -1 if sort is Sort.NEWEST else 1
+
+    def by_date(r: PageItem) -> tuple[int, int, float, int]:
+        value = published[r.docnum]
+        if value >= NO_DATE:
+            return (1, 0, -r.score, r.docnum)
+        return (0, sign * value, -r.score, r.docnum)
+
+    return sorted(ranked, key=by_date)
+
+
+def _where_matched(
+    searcher: WhooshSearcher, parsed: ParsedQuery, matched: set[int]
+) -> dict[str, int]:
+    counts = {}
+    for value, section in WHERE_MATCHED.items():
+        if set(section) & set(SCOPE_FIELDS[parsed.scope]):
+            query = only_fields(parsed.query, section)
+            counts[value] = len(_docs(searcher, query) & matched)
+    return counts
+
+
+def _facets(
+    searcher: WhooshSearcher,
+    ranked: list[PageItem],
+    request: SearchRequest,
+    where: dict[str, int],
+) -> dict[str, tuple[FacetValue, ...]]:
+    reader = searcher.reader()
+    author_column = reader.column_reader("authors")
+    year_column = reader.column_reader("year")
+    month_column = reader.column_reader("month")
+    authors: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for item in ranked:
+        authors.update(name for name in author_column[item.docnum].split(",") if name)
+        if year := year_column[item.docnum]:
+            years[year] += 1
+        if request.year is not None and (month := month_column[item.docnum]):
+            months[month] += 1
+    facets = {
+        "author": tuple(
+            FacetValue(name, count)
+            for name, count in sorted(authors.items(), key=lambda i: (-i[1], i[0].lower()))
+        ),
+        "year": tuple(FacetValue(year, count) for year, count in sorted(years.items())),
+    }
+    if request.year is not None:
+        facets["month"] = tuple(FacetValue(m, count) for m, count in sorted(months.items()))
+    if where:
+        facets["matched"] = tuple(
+            FacetValue(value, count) for value, count in where.items() if count
+        )
+    return facets
+
+
+def _allowed(
+    searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery
+) -> set[int] | None:
+    parts: list[wq.Query] = []
+    if request.authors:
+        parts.append(wq.Or([wq.Term("authors", name) for name in request.authors]))
+    if request.since or request.until:
+        start = datetime.combine(request.since, dt_time.min) if request.since else None
+        end = datetime.combine(request.until, dt_time.max) if request.until else None
+        parts.append(wq.DateRange("published", start, end))
+    if request.year is not None:
+        parts.append(wq.Term("year", f"{request.year:04d}"))
+    if request.month is not None and request.year is not None:
+        parts.append(wq.Term("month", f"{request.year:04d}-{request.month:02d}"))
+    if request.within:
+        base = read_query(searcher, request.within, request.scope).query
+        if base is not wq.NullQuery:
+            parts.append(base)
+    if request.caption_only and parsed.query is not wq.NullQuery:
+        parts.append(parse_for_fields(query_text(parsed), searcher.schema, ("captions",)))
+    if not parts:
+        return None
+    return _docs(searcher, wq.And(parts))
+
+
+def _docs(searcher: WhooshSearcher, query: wq.Query) -> set[int]:
+    """The documents ``query`` matches, combining the sets of its boolean parts.
+
+    Whoosh's ``AndNotMatcher`` (whoosh3 3.54) lets the first positive document through
+    when the excluded side's postings start before it, even if it holds the excluded
+    word; set operations keep the reference obviously right.
+    """
+    if query is wq.NullQuery:
+        return set()
+    if isinstance(query, wq.AndNot):
+        return _docs(searcher, query.a) - _docs(searcher, query.b)
+    if isinstance(query, wq.Not):
+        return set(searcher.reader().all_doc_ids()) - _docs(searcher, query.query)
+    if isinstance(query, wq.And | wq.Or) and query.subqueries:
+        parts = [_docs(searcher, child) for child in query.subqueries]
+        return set.intersection(*parts) if isinstance(query, wq.And) else set.union(*parts)
+    return set(query.docs(searcher))
