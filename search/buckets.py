@@ -37,7 +37,7 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
         every = parse_for_fields(" ".join(parsed.words), schema, main_fields, every_word=True)
         buckets[evaluator.match(every).mask] = Bucket.ALL_WORDS
         if "title" in fields:
-            headline = parse_for_fields(headline_phrase(parsed), schema, ("title",))
+            headline = headline_phrase(parsed, schema)
             buckets[evaluator.match(headline).mask] = Bucket.HEADLINE
     scores = np.where(main.mask, main.scores, 0.0)
     mask = main.mask.copy()

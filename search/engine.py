@@ -236,7 +236,8 @@ class Searcher:
         reader = searcher.reader()
         terms = highlight.match_terms(parsed.query, reader)
         weights = highlight.term_weights(searcher, terms)
-        occurrences = highlight.Occurrences(reader, [item.docnum for item in page])
+        docnums = [item.docnum for item in page]
+        occurrences = highlight.Occurrences(reader, docnums, opened.impacts)
         return tuple(self._hit(searcher, item, terms, weights, occurrences) for item in page)
 
     def ranked_ids(self, query: str, depth: int = 1000) -> list[str]:

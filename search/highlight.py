@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -23,6 +24,7 @@ from whoosh.searching import Searcher
 from index.analysis import news_analyzer
 from index.schema import SECTION_SEPARATOR
 from search.request import BodyFragment, CaptionMatch, Fragment
+from search.scoring import Impacts
 
 FRAGMENT_CHARS = 200
 """Target length of a body fragment that is cut out of a longer sentence."""
@@ -146,12 +148,16 @@ class Occurrences:
     """Term occurrences in a page of documents, read with one postings pass per term.
 
     A page of hits asks for the same terms in every hit; walking each term's
-    postings once, in document order, replaces one lookup per term per hit.
+    postings once, in document order, replaces one lookup per term per hit. With the
+    generation's ``impacts``, postings are read only for the hits that hold the term.
     """
 
-    def __init__(self, reader: IndexReader, docnums: Iterable[int]) -> None:
+    def __init__(
+        self, reader: IndexReader, docnums: Iterable[int], impacts: Impacts | None = None
+    ) -> None:
         self.reader = reader
         self.docnums = sorted(set(docnums))
+        self.impacts = impacts
         self._loaded: dict[tuple[str, bytes], dict[int, list[Occurrence]]] = {}
 
     def of(self, fieldname: str, text: bytes, docnum: int) -> list[Occurrence]:
@@ -161,12 +167,21 @@ class Occurrences:
             self._loaded[key] = self._load(fieldname, text)
         return self._loaded[key].get(docnum, [])
 
+    def _holding(self, fieldname: str, text: bytes) -> list[int]:
+        """The page's documents that hold the term (all of them without impacts to ask)."""
+        column = self.impacts.column(fieldname, text) if self.impacts is not None else None
+        if column is None:
+            return self.docnums
+        docs = np.asarray(self.docnums, dtype=np.int64)
+        return docs[np.isin(docs, column[0])].tolist()
+
     def _load(self, fieldname: str, text: bytes) -> dict[int, list[Occurrence]]:
-        if (fieldname, text) not in self.reader:
+        holding = self._holding(fieldname, text)
+        if not holding or (fieldname, text) not in self.reader:
             return {}
         matcher = self.reader.postings(fieldname, text)
         found: dict[int, list[Occurrence]] = {}
-        for docnum in self.docnums:
+        for docnum in holding:
             if matcher.is_active() and matcher.id() < docnum:
                 matcher.skip_to(docnum)
             if not matcher.is_active():

@@ -61,6 +61,8 @@ class Evaluator:
         self.searcher = searcher
         self.size = columns.doc_count
         self.work = Work()
+        self._phrases: dict[wq.Phrase, np.ndarray] = {}
+        """Verified documents of each phrase, for this evaluator's request."""
 
     def empty(self) -> Match:
         return Match(np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64))
@@ -206,7 +208,13 @@ class Evaluator:
         return found
 
     def _verified(self, node: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
-        """The candidates (ascending) where Whoosh's positions show the phrase."""
+        """The candidates (ascending) where Whoosh's positions show the phrase; a request
+        asks for the same phrase in several queries (main, every word, where matched)."""
+        if node not in self._phrases:
+            self._phrases[node] = self._positions(node, candidates)
+        return self._phrases[node]
+
+    def _positions(self, node: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         self.work.verified += len(candidates)
         if not len(candidates):
             return candidates

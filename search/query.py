@@ -47,7 +47,9 @@ USER_FIELDS = {"title", "body", "captions", "author", "bio", "credits", "publish
 TYPED_FIELD_NAMES = frozenset(USER_FIELDS).union(*FIELD_ALIASES.values())
 """Every field name a user may type before a colon."""
 MAX_TERMS = 64
-"""Queries with more words than this are cut; the notice says so."""
+"""A query's cost is bounded by the words it scores, not its length: a plain query keeps its
+first this many distinct content words, a query with syntax its first this many words; the
+notice says what was dropped."""
 MAX_FUZZY_DISTANCE = 2
 AUTO_FUZZY = -1
 LONG_WORD_CHARS = 6
@@ -247,6 +249,78 @@ def content_words(text: str) -> tuple[str, ...]:
     return kept or words
 
 
+def _distinct_bound(words: tuple[str, ...], notices: list[str]) -> tuple[str, ...]:
+    """The words whose (case-folded) form is among the first ``MAX_TERMS`` distinct ones."""
+    distinct = list(dict.fromkeys(fold(word) for word in words))
+    if len(distinct) <= MAX_TERMS:
+        return words
+    kept = set(distinct[:MAX_TERMS])
+    notices.append(
+        f"The query has {len(distinct)} different words; the first {MAX_TERMS} were searched."
+    )
+    return tuple(word for word in words if fold(word) in kept)
+
+
+def _field_query(fieldname: str, terms: list[str], boost: float) -> wq.Query | None:
+    """One word (or quoted text) in one field, from its analysed ``terms``: a term, or a
+    phrase when there are several (``korean-chinese``), as the parser builds it."""
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return wq.Term(fieldname, terms[0], boost=boost)
+    return wq.Phrase(fieldname, terms, boost=boost)
+
+
+def _analysed(schema: Schema, fields: tuple[str, ...], text: str) -> dict[str, list[str]]:
+    """The query terms of ``text`` in each field, analysing once per distinct analyzer."""
+    by_analyzer: dict[int, list[str]] = {}
+    found = {}
+    for name in fields:
+        key = id(schema[name].analyzer)
+        if key not in by_analyzer:
+            by_analyzer[key] = list(schema[name].process_text(text, mode="query"))
+        found[name] = by_analyzer[key]
+    return found
+
+
+def _one(kind: type[wq.CompoundQuery], parts: list[wq.Query]) -> wq.Query:
+    """``kind(parts)`` as Whoosh normalises it: duplicates dropped, a single part alone."""
+    unique = list(dict.fromkeys(parts))
+    if not unique:
+        return wq.NullQuery
+    return unique[0] if len(unique) == 1 else kind(unique)
+
+
+def plain_query(
+    words: list[str], schema: Schema, fields: tuple[str, ...], every_word: bool = False
+) -> wq.Query:
+    """The query Whoosh's parser makes of plain words, normalised, built directly (the parser
+    costs milliseconds per long question): each word in any of ``fields`` with its weight;
+    any word (``Or``, flattened) or, with ``every_word``, every word (``And``)."""
+    fields = tuple(name for name in fields if name in schema)
+    groups: list[wq.Query] = []
+    for word in words:
+        terms = _analysed(schema, fields, word)
+        parts = [_field_query(name, terms[name], FIELD_WEIGHTS.get(name, 1.0)) for name in fields]
+        group = _one(wq.Or, [part for part in parts if part is not None])
+        if group is not wq.NullQuery:
+            groups.append(group)
+    if every_word:
+        return _one(wq.And, groups)
+    leaves = [leaf for group in groups for leaf in (group if isinstance(group, wq.Or) else [group])]
+    return _one(wq.Or, leaves)
+
+
+def phrase_query(text: str, schema: Schema, fieldname: str) -> wq.Query:
+    """``text`` as one exact phrase in one field, as the parser reads it in quotes (a
+    phrase of one word is that word's term, without the field's weight)."""
+    terms = _analysed(schema, (fieldname,), text)[fieldname]
+    found = _field_query(fieldname, terms, FIELD_WEIGHTS.get(fieldname, 1.0))
+    if isinstance(found, wq.Term):
+        return wq.Term(fieldname, found.text)
+    return found if found is not None else wq.NullQuery
+
+
 def parse_for_fields(
     text: str, schema: Schema, fields: tuple[str, ...], every_word: bool = False
 ) -> wq.Query:
@@ -254,6 +328,8 @@ def parse_for_fields(
     with ``every_word`` each word must match (in any of the fields)."""
     if not text:
         return wq.NullQuery
+    if _is_plain(text):
+        return plain_query(text.split(), schema, fields, every_word)
     parser = _parser(schema, fields, AndGroup if every_word else OrGroup)
     try:
         return _require_date_clauses(parser.parse(text))
@@ -288,9 +364,9 @@ def read_query(searcher: Searcher, text: str, scope: Scope) -> ParsedQuery:
     return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
 
 
-def headline_phrase(parsed: ParsedQuery) -> str:
-    """The query as one quoted phrase (the headline bucket's test)."""
-    return '"' + parsed.read_as.replace('"', " ") + '"'
+def headline_phrase(parsed: ParsedQuery, schema: Schema) -> wq.Query:
+    """The whole query as one phrase in the headline (the headline bucket's test)."""
+    return phrase_query(parsed.read_as.replace('"', " "), schema, "title")
 
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:
@@ -298,7 +374,7 @@ def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQu
     text = " ".join(unicodedata.normalize("NFC", text).split())
     notices: list[str] = []
     typed = text.split()
-    if len(typed) > MAX_TERMS:
+    if len(typed) > MAX_TERMS and not _is_plain(text):
         text = " ".join(typed[:MAX_TERMS])
         notices.append(f"Only the first {MAX_TERMS} words of the query were used.")
     if not text:
@@ -326,7 +402,7 @@ def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQu
             )
         # Plain words only reach the parser lower-cased and stripped of syntax characters,
         # so nothing in them can be read as an operator.
-        words = content_words(plain_words(read_as))
-        parsed = parser.parse(" ".join(words).lower()) if words else wq.NullQuery
+        words = _distinct_bound(content_words(plain_words(read_as)), notices)
+        parsed = plain_query(list(words), schema, SCOPE_FIELDS[scope])
         return ParsedQuery(parsed, read_as, tuple(notices), plain=True, words=words, scope=scope)
     return ParsedQuery(parsed, text, tuple(notices), plain=False, scope=scope)

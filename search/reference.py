@@ -104,7 +104,7 @@ def _rank(
     all_words: set[int] = set()
     if parsed.plain and len(parsed.words) >= 2:
         if "title" in fields:
-            phrase = parse_for_fields(headline_phrase(parsed), schema, ("title",))
+            phrase = headline_phrase(parsed, schema)
             headline = _docs(searcher, prepared(phrase))
         every = parse_for_fields(" ".join(parsed.words), schema, main, every_word=True)
         all_words = _docs(searcher, prepared(every))

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-MAX_QUERY_CHARS = 500
+MAX_QUERY_CHARS = 1000
+"""Long questions pasted from elsewhere fit; their cost is bounded by ``search.query.MAX_TERMS``."""
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 10
 MAX_PAGE = 100

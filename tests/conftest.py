@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -14,8 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from index.build import build_index
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+"""CI runs every property test with the same examples (CI=true), so a red run is repeatable."""
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -187,7 +187,7 @@ def test_everything_shown_is_escaped(client: FlaskClient) -> None:
         ("/search?q=flood&since=2017-13-01", "since: must be a date"),
         ("/search?q=flood&since=2018-01-01&until=2017-01-01", "is after until"),
         ("/search?q=flood&month=4", "month: needs a year"),
-        ("/search?q=" + "x" * 600, "the limit is 500"),
+        ("/search?q=" + "x" * 1100, "the limit is 1000"),
     ],
 )
 def test_bad_parameters_are_explained_and_keep_the_search_box(

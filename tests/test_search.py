@@ -245,7 +245,7 @@ def test_why_it_matched(searcher: Searcher) -> None:
         ({"per_page": 51}, "per_page"),
         ({"page": 0}, "page"),
         ({"page": 101}, "page"),
-        ({"query": "x" * 501}, "q"),
+        ({"query": "x" * 1001}, "q"),
         ({"since": date(2020, 1, 1), "until": date(2019, 1, 1)}, "since"),
         ({"month": 5}, "month"),
         ({"authors": tuple(str(n) for n in range(21))}, "author"),
@@ -298,3 +298,21 @@ def test_blank_captions_do_not_shift_credits(tmp_path: Path) -> None:
     assert article is not None and [(c.text, c.credit) for c in article.captions] == [
         ("a gull", "SECOND")
     ]
+
+
+def test_a_long_question_is_answered_and_its_cost_bounded_by_distinct_words(
+    searcher: Searcher,
+) -> None:
+    """Up to 1,000 characters are accepted; past 64 distinct content words the rest are
+    dropped, with a notice, however long the text."""
+    words = [f"word{number}" for number in range(80)]
+    question = ("Which harbour bridge closes " + " ".join(words))[:1000]
+    response = run(searcher, question)
+    assert "A" in titles(response)  # the early words still find the bridge article
+    assert any("the first 64 were searched" in notice for notice in response.notices)
+    from search.query import parse_query
+
+    parsed = parse_query(question, searcher._current().searcher.schema)
+    assert len({word.lower() for word in parsed.words}) == 64
+    repeated = " ".join(["harbour bridge"] * 66)  # 989 characters, two distinct words
+    assert not run(searcher, repeated).notices

@@ -43,7 +43,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "INDEX": None,  # default_index_root() when unset
     "CORS_ORIGINS": [],
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "MAX_URL_CHARS": 4096,
+    "MAX_URL_CHARS": 8000,  # below gunicorn's 8190-byte request line
     "JSON_SORT_KEYS": False,
 }
 
