@@ -35,6 +35,8 @@ class Article:
     bio: str = ""
     source: str = ""
     url: str | None = None
+    dek: str = ""
+    """The standfirst printed under the headline, if any."""
     content_hash: str = field(default="", compare=False)
 
     def with_hash(self) -> Article:
@@ -49,6 +51,7 @@ class Article:
             "\x1e".join(f"{c.text}\x1f{c.credit or ''}" for c in self.captions),
             self.bio,
             self.url or "",
+            self.dek,
         ]
         for part in parts:
             digest.update(part.encode("utf-8"))

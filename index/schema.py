@@ -41,6 +41,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=text(),
+        dek=text(),
         authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False, sortable=True),
         author=text(stored=False),
         published=DATETIME(stored=True, sortable=True),

@@ -24,21 +24,18 @@ def authors(columns: Columns, mask: np.ndarray) -> tuple[FacetValue, ...]:
 
 def years(columns: Columns, mask: np.ndarray) -> tuple[FacetValue, ...]:
     """Publication years of the results, oldest first (undated results are not counted)."""
-    found = columns.year[np.asarray(mask) & (columns.year > 0)]
-    values, counts = np.unique(found, return_counts=True)
+    counts = np.bincount(columns.year[np.asarray(mask)])
     return tuple(
-        FacetValue(f"{year:04d}", int(count))
-        for year, count in zip(values.tolist(), counts.tolist(), strict=True)
+        FacetValue(f"{year:04d}", int(counts[year])) for year in np.flatnonzero(counts[1:]) + 1
     )
 
 
 def months(columns: Columns, mask: np.ndarray, year: int) -> tuple[FacetValue, ...]:
     """Publication months of the results within ``year``, in calendar order."""
-    found = columns.month[np.asarray(mask) & (columns.year == year)]
-    values, counts = np.unique(found, return_counts=True)
+    counts = np.bincount(columns.month[np.asarray(mask) & (columns.year == year)], minlength=13)
     return tuple(
-        FacetValue(f"{year:04d}-{month:02d}", int(count))
-        for month, count in zip(values.tolist(), counts.tolist(), strict=True)
+        FacetValue(f"{year:04d}-{month:02d}", int(counts[month]))
+        for month in np.flatnonzero(counts[1:]) + 1
     )
 
 

@@ -172,8 +172,10 @@ class Occurrences:
         column = self.impacts.column(fieldname, text) if self.impacts is not None else None
         if column is None:
             return self.docnums
-        docs = np.asarray(self.docnums, dtype=np.int64)
-        return docs[np.isin(docs, column[0])].tolist()
+        holders = column[0]
+        docs = np.asarray(self.docnums, dtype=holders.dtype)
+        places = np.minimum(np.searchsorted(holders, docs), max(len(holders) - 1, 0))
+        return docs[holders[places] == docs].tolist() if len(holders) else []
 
     def _load(self, fieldname: str, text: bytes) -> dict[int, list[Occurrence]]:
         holding = self._holding(fieldname, text)

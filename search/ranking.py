@@ -18,6 +18,7 @@ from search.request import Sort
 
 FIELD_WEIGHTS = {
     "title": 0.7,
+    "dek": 0.7,
     "body": 1.0,
     "captions": 1.0,
     "author": 0.4,
