@@ -449,6 +449,7 @@ def query_summary(result: dict[str, Any]) -> dict[str, Any]:
         "open_ms": result["open_ms"],
         "peak_rss_mb": result["peak_rss_kb"] / 1024,
         "rss_after_open_mb": result["rss_after_open_kb"] / 1024,
+        "rss_after_warmup_mb": result["rss_after_warmup_kb"] / 1024,
         "growth_rss_mb": (result["peak_rss_kb"] - result["rss_before_kb"]) / 1024,
         "errors": result["errors"],
         "reduced": result["reduced"],
@@ -513,7 +514,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--query-cap",
         type=float,
-        default=240.0,
+        default=120.0,
         help="seconds after which an engine's query round stops timing",
     )
     p.add_argument(
@@ -523,8 +524,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--complete-passes", type=int, default=3)
     p.add_argument("--no-http", action="store_true", help="skip the HTTP rounds")
     p.add_argument("--no-http-peer", action="store_true", help="skip SQLite FTS5 over HTTP")
-    p.add_argument("--http-count", type=int, default=150, help="requests per server (at most)")
-    p.add_argument("--http-cap", type=float, default=150.0, help="seconds per server (at most)")
+    p.add_argument(
+        "--http-count", type=int, default=None, help="requests per server (default: the mix)"
+    )
+    p.add_argument("--http-cap", type=float, default=120.0, help="seconds per server (at most)")
     p.add_argument("--http-warmup", type=int, default=6)
     p.add_argument("--http-timeout", type=float, default=120.0, help="seconds per request")
     p.add_argument("--http-start-timeout", type=float, default=90.0)

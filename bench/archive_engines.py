@@ -263,7 +263,6 @@ class SqliteArchive(ArchiveEngine):
 
     def open(self, folder: Path) -> None:
         self._conn = sqlite3.connect(folder / self._FILE)
-        self._conn.execute("SELECT count(*) FROM docs").fetchone()
 
     @staticmethod
     def match(entry: dict[str, Any]) -> str:

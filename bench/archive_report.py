@@ -37,7 +37,7 @@ QUERY = [
     Column("p99 ms", "query", "p99_ms", _num(2)),
     Column("max ms", "query", "max_ms", _num(1)),
     Column("queries/s", "query", "qps", _num(1)),
-    Column("state MB (after open)", "query", "rss_after_open_mb", _num(0)),
+    Column("RSS after open MB", "query", "rss_after_open_mb", _num(0)),
     Column("query peak MB", "query", "peak_rss_mb", _num(0)),
 ]
 RATIOS = [
@@ -77,6 +77,22 @@ def _kinds_table(result: dict[str, Any]) -> list[str]:
             shown = f"{_ms(stats['median_ms'])} / {_ms(stats['p95_ms'])}"
             cells.append(shown if timed == mix_counts.get(kind) else f"{shown} ({timed})")
         lines.append(f"| {kind} ({mix_counts.get(kind, '?')}) | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _engine_kinds(result: dict[str, Any], name: str) -> list[str]:
+    """Every latency statistic per query kind for one engine."""
+    per_kind = result["engines"][name]["query"]["per_kind"]
+    lines = [
+        "| kind | entries | timed | p50 ms | p95 ms | p99 ms | max ms | mean ms |",
+        "|:---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, s in per_kind.items():
+        lines.append(
+            f"| {kind} | {result['mix']['kinds'].get(kind, '?')} | {s['samples']} |"
+            f" {_ms(s['median_ms'])} | {_ms(s['p95_ms'])} | {_ms(s['p99_ms'])} |"
+            f" {_ms(s['max_ms'])} | {_ms(s['mean_ms'])} |"
+        )
     return lines
 
 
@@ -181,6 +197,9 @@ def markdown(result: dict[str, Any]) -> str:
         ]
     lines += ["", "### p50 / p95 ms per query kind (timed count when not all)", ""]
     lines += _kinds_table(result)
+    if "query" in engines.get("scoop", {}):
+        lines += ["", "### Scoop per query kind (p99 and max of every engine: JSON)", ""]
+        lines += _engine_kinds(result, "scoop")
     if result.get("complete"):
         a = result["complete"]
         lines += [

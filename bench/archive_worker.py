@@ -5,8 +5,8 @@ the task's ``out`` path; progress lines go to stderr. Tasks:
 
 - ``build``: time ``engine.build`` of the archive's JSON Lines file into ``folder``.
 - ``query``: open the index (timed apart), run a few entries untimed to warm up, then time
-  every entry of the mix once, in an order that takes the kinds in turn (each kind's
-  entries shuffled), so a round stopped by its time cap still covers every kind.
+  every entry of the mix once, in an order that keeps the kinds' proportions all along
+  (``schedule``), so a round stopped by its time cap still samples the whole mix.
 - ``complete``: Scoop's ``Searcher.complete`` on each prefix, ``passes`` times.
 - ``reference``: the first N entries through ``search.engine.Searcher`` and
   ``search.reference.ReferenceSearcher`` (when that module exists): which differ in total,
@@ -70,21 +70,19 @@ def run_build(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def schedule(entries: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
-    """All entries, the kinds taken in turn, each kind's entries in a shuffled order."""
+    """All entries, interleaved so that every stretch of the order holds the kinds in the
+    mix's proportions (each kind's entries shuffled): a round stopped by its time cap still
+    samples every kind, and its overall percentiles still describe the mix."""
     rng = random.Random(seed)
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in entries:
         by_kind[entry["kind"]].append(entry)
-    queues = [by_kind[kind] for kind in sorted(by_kind)]
-    for queue in queues:
+    keyed: list[tuple[float, str, dict[str, Any]]] = []
+    for kind in sorted(by_kind):
+        queue = by_kind[kind]
         rng.shuffle(queue)
-    rng.shuffle(queues)
-    order: list[dict[str, Any]] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                order.append(queue.pop())
-    return order
+        keyed += [((j + rng.random()) / len(queue), e["id"], e) for j, e in enumerate(queue)]
+    return [entry for _key, _id, entry in sorted(keyed, key=lambda item: item[:2])]
 
 
 def run_queries(task: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +95,7 @@ def run_queries(task: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter_ns()
     engine.open(Path(task["folder"]))
     open_ns = time.perf_counter_ns() - started
+    rss_after_open = _max_rss_kb()
     rng = random.Random(task["seed"])
     warm_until = time.perf_counter() + WARMUP_CAP_S
     for entry in rng.sample(entries, min(WARMUP, len(entries))):
@@ -106,7 +105,7 @@ def run_queries(task: dict[str, Any]) -> dict[str, Any]:
             engine.search(entry)
         except Exception as exc:  # reported in the timed pass
             _log(f"{engine.name}: warm-up {entry['id']} raised {type(exc).__name__}: {exc}")
-    rss_after_open = _max_rss_kb()
+    rss_after_warmup = _max_rss_kb()
     deadline = time.perf_counter() + task["cap_s"]
     timings: list[dict[str, Any]] = []
     errors: dict[str, str] = {}
@@ -140,6 +139,7 @@ def run_queries(task: dict[str, Any]) -> dict[str, Any]:
         "reduced": dict(reduced),
         "rss_before_kb": rss_before,
         "rss_after_open_kb": rss_after_open,
+        "rss_after_warmup_kb": rss_after_warmup,
         "peak_rss_kb": _max_rss_kb(),
         "version": engine.version(),
     }
