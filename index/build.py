@@ -17,6 +17,7 @@ from index.columns import write_columns
 from index.impacts import FORMAT_VERSION, Bm25, write_impacts
 from index.model import Article, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
+from index.vocabulary import write_vocabulary
 
 WRITER_MEMORY_MB = 128
 """Memory the Whoosh writer may use before it flushes a segment to disk."""
@@ -119,10 +120,12 @@ def write_arrays(path: Path, indexed: int, bm25: Bm25 | None = None) -> dict[str
             )
         postings = write_impacts(reader, path, bm25)
         write_columns(reader, path)
+        words = write_vocabulary(reader, path)
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
         "postings": postings,
+        "vocabulary": words,
     }
 
 

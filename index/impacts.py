@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh.reading import IndexReader
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bump whenever the arrays below (or how they are computed) change: a generation whose
 arrays carry another version is refused with a request to reindex."""
 ARRAYS_DIR = "arrays"

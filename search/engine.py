@@ -27,6 +27,7 @@ from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
 from search import buckets, facets, filters, highlight, suggest
 from search.columns import Columns
+from search.expansion import Expander
 from search.facets import Facets
 from search.matching import Evaluator
 from search.query import ParsedQuery, read_query
@@ -41,6 +42,7 @@ from search.request import (
     Sort,
 )
 from search.scoring import Impacts
+from search.vocabulary import Vocabulary
 
 HIGHLIGHT_FIELDS = ("title", "body", "captions", "credits", "bio", "author")
 
@@ -76,6 +78,8 @@ class Opened:
     searcher: WhooshSearcher
     impacts: Impacts
     columns: Columns
+    vocabulary: Vocabulary
+    expander: Expander
 
     @classmethod
     def of(cls, generation: Generation) -> Opened:
@@ -84,11 +88,14 @@ class Opened:
             bm25 = Bm25.from_manifest(generation.arrays["bm25"])
             searcher = ix.searcher(weighting=weighting(bm25))
             fields = list(impact_fields(searcher.reader()))
+            vocabulary = Vocabulary.open(generation.path)
             return cls(
                 generation,
                 searcher,
                 Impacts.open(generation.path, fields),
                 Columns.open(generation.path),
+                vocabulary,
+                Expander(searcher.reader(), vocabulary),
             )
         except (OSError, ValueError, KeyError, TypeError, whoosh_index.EmptyIndexError) as error:
             raise IndexUnavailable(
@@ -97,7 +104,11 @@ class Opened:
             ) from None
 
     def evaluator(self) -> Evaluator:
-        return Evaluator(self.impacts, self.columns, self.searcher)
+        return Evaluator(self.impacts, self.columns, self.searcher, self.expander)
+
+    def read(self, text: str, scope: Scope) -> ParsedQuery:
+        """What the user typed, parsed, with its expansions bounded."""
+        return read_query(self.searcher, text, scope, self.expander)
 
 
 def _date(value: Any) -> date | None:
@@ -156,7 +167,7 @@ class Searcher:
         started = time.perf_counter()
         with self._lock:
             opened = self._current()
-            parsed = read_query(opened.searcher, request.query, request.scope)
+            parsed = opened.read(request.query, request.scope)
             answer = self._answer(opened, request, parsed)
             hits = self._hits(opened, parsed, answer.page)
             suggestion = self._suggestion(opened, request, parsed, answer.total)
@@ -209,7 +220,7 @@ class Searcher:
     def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""
         evaluator = opened.evaluator()
-        parsed = read_query(opened.searcher, text, request.scope)
+        parsed = opened.read(text, request.scope)
         if parsed.query is wq.NullQuery:
             return 0
         allowed = filters.allowed(evaluator, request, parsed)
@@ -246,7 +257,7 @@ class Searcher:
         longer than the request limit is cut to it."""
         with self._lock:
             opened = self._current()
-            parsed = read_query(opened.searcher, query[:MAX_QUERY_CHARS], Scope.ALL)
+            parsed = opened.read(query[:MAX_QUERY_CHARS], Scope.ALL)
             if parsed.query is wq.NullQuery:
                 return []
             reader = opened.searcher.reader()
@@ -317,8 +328,7 @@ class Searcher:
     def complete(self, prefix: str, limit: int = suggest.MAX_COMPLETIONS) -> list[str]:
         """Up to ``limit`` completions of what the user has typed so far (autocomplete)."""
         with self._lock:
-            searcher = self._current().searcher
-            return suggest.complete(searcher, prefix, limit)
+            return suggest.complete(self._current().vocabulary, prefix, limit)
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -353,13 +363,13 @@ class Searcher:
         """Every section of one article with the matches of ``query`` marked, by the same
         highlighter as the search hits (the article page); None for an unknown id."""
         with self._lock:
-            searcher = self._current().searcher
-            docnum = searcher.document_number(id=article_id)
+            opened = self._current()
+            docnum = opened.searcher.document_number(id=article_id)
             if docnum is None:
                 return None
-            reader = searcher.reader()
+            reader = opened.searcher.reader()
             stored = reader.stored_fields(docnum)
-            parsed = read_query(searcher, query, scope)
+            parsed = opened.read(query, scope)
             terms = highlight.match_terms(parsed.query, reader)
             spans = {
                 name: highlight.match_spans(reader, docnum, name, terms)

@@ -24,7 +24,9 @@ def allowed(evaluator: Evaluator, request: SearchRequest, parsed: ParsedQuery) -
         if request.month is not None:
             masks.append(columns.month == request.month)
     if request.within:
-        earlier = read_query(evaluator.searcher, request.within, request.scope).query
+        earlier = read_query(
+            evaluator.searcher, request.within, request.scope, evaluator.expander
+        ).query
         if earlier is not wq.NullQuery:
             masks.append(evaluator.match(earlier).mask)
     if request.caption_only and parsed.query is not wq.NullQuery:

@@ -21,7 +21,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import EPOCH_ORDINAL, MICROSECONDS_PER_DAY, NO_DAY
 from search.columns import Columns
-from search.query import bound_expansions
+from search.expansion import Expander
 from search.scoring import Impacts
 
 CONSTANT_SCORE = 1.0
@@ -55,10 +55,13 @@ class Work:
 class Evaluator:
     """Evaluates query trees against one generation: its arrays and its Whoosh searcher."""
 
-    def __init__(self, impacts: Impacts, columns: Columns, searcher: WhooshSearcher) -> None:
+    def __init__(
+        self, impacts: Impacts, columns: Columns, searcher: WhooshSearcher, expander: Expander
+    ) -> None:
         self.impacts = impacts
         self.columns = columns
         self.searcher = searcher
+        self.expander = expander
         self.size = columns.doc_count
         self.work = Work()
         self._phrases: dict[wq.Phrase, np.ndarray] = {}
@@ -100,7 +103,7 @@ class Evaluator:
         if isinstance(node, wq.NumericRange) and node.fieldname in self.columns.days:
             return self._date_range(node)
         if isinstance(node, wq.MultiTerm):
-            bounded = bound_expansions(node, self.searcher.reader())[0]
+            bounded = self.expander.bound(node)[0]
             return (
                 self._fallback(node) if isinstance(bounded, wq.MultiTerm) else self._node(bounded)
             )

@@ -6,7 +6,6 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
@@ -23,10 +22,10 @@ from whoosh.qparser import (
     SingleQuotePlugin,
 )
 from whoosh.qparser.syntax import GroupNode
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from index.analysis import fold
+from search.expansion import Expander
 from search.ranking import FIELD_WEIGHTS
 from search.request import Scope
 
@@ -54,8 +53,6 @@ MAX_FUZZY_DISTANCE = 2
 AUTO_FUZZY = -1
 LONG_WORD_CHARS = 6
 """``word~`` allows one edit, or two for words this long (a swap of two letters is two)."""
-MAX_EXPANSIONS = 200
-"""At most this many index words are searched for one prefix, wildcard or fuzzy term."""
 MIN_PREFIX_CHARS = 2
 """``k*`` would expand to a large part of the vocabulary: a prefix needs two characters."""
 
@@ -85,7 +82,7 @@ class ParsedQuery:
 
 class TypedFuzzyTermPlugin(FuzzyTermPlugin):
     """``word~``: fuzzy-match the word as typed (folded, not stemmed) against the index's
-    unstemmed spelling words; ``bound_expansions`` maps the matches to indexed stems."""
+    unstemmed spelling words; ``search.expansion`` maps the matches to indexed stems."""
 
     class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
         def query(self, parser: QueryParser) -> wq.Query:
@@ -153,59 +150,6 @@ def _require_date_clauses(query: wq.Query) -> wq.Query:
         return query
     rest = [child for child in query.subqueries if child.field() not in DATE_FIELDS]
     return wq.And([wq.Or(rest), *dates]) if rest else wq.And(dates)
-
-
-def _shown(node: wq.MultiTerm) -> str:
-    """An expanding query node as the user typed it (``bridg*``, ``brigde~``, ``[a TO c]``)."""
-    if isinstance(node, wq.FuzzyTerm):
-        return f"{node.text}~"
-    if isinstance(node, wq.Prefix):
-        return f"{node.text}*"
-    if isinstance(node, wq.TermRange):
-        return f"[{node.start or ''} TO {node.end or ''}]"
-    return str(getattr(node, "text", node))
-
-
-def bound_expansions(query: wq.Query, reader: IndexReader) -> tuple[wq.Query, tuple[str, ...]]:
-    """Cap what one prefix, wildcard, fuzzy term or word range may expand to; say when it
-    was cut. Every such node becomes an ``Or`` of at most ``MAX_EXPANSIONS`` terms."""
-    notices: list[str] = []
-
-    def expansions(node: wq.MultiTerm) -> list[str]:
-        if not isinstance(node, wq.FuzzyTerm):
-            return [
-                text.decode("utf-8") if isinstance(text, bytes) else text
-                for text in islice(node._btexts(reader), MAX_EXPANSIONS + 1)
-            ]
-        # Each segment's terms_within searches the field's unstemmed spelling words
-        # (spell_<field>); the words found are then analysed into the field's own terms.
-        field_type = reader.schema[node.fieldname]
-        found: dict[str, None] = {}
-        for leaf, _ in reader.leaf_readers():
-            words = leaf.terms_within(node.fieldname, node.text, node.maxdist, node.prefixlength)
-            for word in islice(words, MAX_EXPANSIONS + 1):
-                for term in field_type.process_text(word, mode="query"):
-                    found[term] = None
-        return list(found)[: MAX_EXPANSIONS + 1]
-
-    def bound(node: wq.Query) -> wq.Query:
-        fieldname = node.field()
-        if isinstance(node, wq.MultiTerm) and fieldname:
-            words = expansions(node)
-            if len(words) > MAX_EXPANSIONS:
-                notices.append(
-                    f"{_shown(node)} matches more than {MAX_EXPANSIONS} words; "
-                    f"only the first {MAX_EXPANSIONS} were searched."
-                )
-            boost = getattr(node, "boost", 1.0)
-            terms = [wq.Term(fieldname, word, boost=boost) for word in words]
-            return wq.Or(terms[:MAX_EXPANSIONS]) if terms else wq.NullQuery
-        if node.is_leaf():
-            return node
-        return node.apply(bound)
-
-    bounded = bound(query)
-    return bounded, tuple(dict.fromkeys(notices))
 
 
 def _parser(
@@ -357,10 +301,14 @@ def only_fields(query: wq.Query, fields: tuple[str, ...]) -> wq.Query:
     return query.apply(lambda child: only_fields(child, fields)).normalize()
 
 
-def read_query(searcher: Searcher, text: str, scope: Scope) -> ParsedQuery:
-    """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions."""
+def read_query(
+    searcher: Searcher, text: str, scope: Scope, expander: Expander | None = None
+) -> ParsedQuery:
+    """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions (with the
+    generation's ``expander``, or Whoosh's own term walk)."""
     parsed = parse_query(text, searcher.schema, scope)
-    bounded, notices = bound_expansions(parsed.query, searcher.reader())
+    expander = expander or Expander(searcher.reader())
+    bounded, notices = expander.bound(parsed.query)
     return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
 
 

@@ -18,12 +18,12 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import NO_DATE
 from search.engine import Answer, Opened, PageItem, Searcher
+from search.expansion import Expander
 from search.facets import WHERE_MATCHED
 from search.query import (
     MAIN_FIELDS,
     SCOPE_FIELDS,
     ParsedQuery,
-    bound_expansions,
     has_negation,
     headline_phrase,
     only_fields,
@@ -92,8 +92,10 @@ def _rank(
     fields = SCOPE_FIELDS[parsed.scope]
     text = query_text(parsed)
 
+    expander = Expander(reader)  # Whoosh's own term walk, fuzzy words by its automaton
+
     def prepared(query: wq.Query) -> wq.Query:
-        return bound_expansions(query, reader)[0]
+        return expander.bound(query)[0]
 
     if has_negation(parsed.query):
         everything = set(reader.all_doc_ids()) if allowed is None else allowed

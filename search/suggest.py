@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 from index.analysis import news_analyzer
 from search.query import FIELD_ALIASES
 from search.request import MAX_QUERY_CHARS
+from search.vocabulary import Vocabulary
 
 SPELL_FIELDS = {"title": "spell_title", "body": "spell_body"}
 """The fields with a spelling field, and its name."""
@@ -43,12 +44,11 @@ MAX_CANDIDATES = 50
 """Spellings considered per word, field and edit distance."""
 
 MAX_COMPLETIONS = 10
-MAX_SCANNED = 2000
-"""Completion reads at most this many vocabulary entries per field."""
 MAX_PREFIX_CHARS = 50
 """The longest last word (or run of characters without a space) that is completed."""
 TITLE_WEIGHT = 3
 """A title containing a word counts this many times as much as a body containing it."""
+COMPLETION_WEIGHTS = {"title": TITLE_WEIGHT, "body": 1}
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 _PATTERN_CHARS = frozenset("*?~")
@@ -193,14 +193,15 @@ def did_you_mean(
     return corrected if count(corrected) > total else None
 
 
-def complete(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
+def complete(vocabulary: Vocabulary, prefix: str, limit: int = MAX_COMPLETIONS) -> list[str]:
     """Up to ``limit`` (at most 10) completions of the last word of ``prefix``.
 
     Each is the whole query: the text before the last word as typed, then an indexed word
     starting with it (folded, so "pyŏ" gives "pyongyang"; "Pyo" gives "Pyongyang" as the
     case style of the typed word is kept). Ranked by articles containing the word, titles counting
     :data:`TITLE_WEIGHT` times; ties alphabetical. The typed word itself is offered only
-    when nothing longer is indexed. Reads at most :data:`MAX_SCANNED` words per field.
+    when nothing longer is indexed. Every indexed word with the prefix is considered: the
+    generation's vocabulary holds them as one sorted range with their counts.
     """
     limit = min(limit, MAX_COMPLETIONS)
     if limit <= 0 or not prefix or prefix[-1].isspace():
@@ -212,17 +213,8 @@ def complete(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -> l
     if not words or words[-1][2] != len(chunk):
         return []
     word, start, _ = words[-1]
-    reader = searcher.reader()
-    scores: dict[str, int] = {}
-    for field, weight in (("title", TITLE_WEIGHT), ("body", 1)):
-        spell_field = SPELL_FIELDS[field]
-        if spell_field not in searcher.schema:
-            continue
-        for term, info in islice(reader.iter_prefix(spell_field, word), MAX_SCANNED):
-            text = term.decode("utf-8")
-            scores[text] = scores.get(text, 0) + weight * info.doc_frequency()
-    ranked = sorted(scores, key=lambda text: (-scores[text], text))
-    longer = [text for text in ranked if text != word]
+    found = [text for text, _ in vocabulary.completions(word, COMPLETION_WEIGHTS, limit + 1)]
+    longer = [text for text in found if text != word]
     head = prefix[: len(prefix) - len(chunk) + start]
     typed = chunk[start:]
-    return [head + _cased(typed, text) for text in (longer or ranked)[:limit]]
+    return [head + _cased(typed, text) for text in (longer or found)[:limit]]

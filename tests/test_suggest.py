@@ -15,6 +15,7 @@ from whoosh.searching import Searcher
 from index.generations import current_generation
 from search.query import parse_query
 from search.suggest import MAX_COMPLETIONS, SUGGEST_BELOW, complete, did_you_mean
+from search.vocabulary import Vocabulary
 from tests.conftest import index_records
 
 TINY_ARTICLES = [
@@ -42,14 +43,31 @@ def samples(sample_index: Path) -> Iterator[Searcher]:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
-    """A Whoosh searcher on a handful of articles with a known vocabulary."""
+def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of a handful of articles with a known vocabulary."""
     folder = tmp_path_factory.mktemp("tiny-articles")
     records = [
         {"id": key, "title": title, "authors": ["Ann Lee"], "published": "2020-01-02", "body": body}
         for key, title, body in TINY_ARTICLES
     ]
-    yield from _open(index_records(records, folder))
+    return index_records(records, folder)
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_root: Path) -> Iterator[Searcher]:
+    """A Whoosh searcher on the tiny index."""
+    yield from _open(tiny_root)
+
+
+@pytest.fixture(scope="module")
+def samples_words(sample_index: Path) -> Vocabulary:
+    """The spelling vocabulary of the bundled samples' generation."""
+    return Vocabulary.open(current_generation(sample_index).path)
+
+
+@pytest.fixture(scope="module")
+def tiny_words(tiny_root: Path) -> Vocabulary:
+    return Vocabulary.open(current_generation(tiny_root).path)
 
 
 def counter(searcher: Searcher) -> Callable[[str], int]:
@@ -149,42 +167,42 @@ def test_odd_queries_get_no_suggestion(samples: Searcher, text: str) -> None:
 # Autocomplete
 
 
-def test_completes_the_last_word(samples: Searcher) -> None:
-    assert complete(samples, "harb")[0] == "harbour"
-    assert complete(samples, "pyo") == ["pyongyang"]
-    assert complete(samples, "Pyŏ") == ["Pyongyang"]
-    assert complete(samples, "light ra")[0] == "light rail"
-    assert complete(samples, 'title:"maren ri')[0] == 'title:"maren river'
+def test_completes_the_last_word(samples_words: Vocabulary) -> None:
+    assert complete(samples_words, "harb")[0] == "harbour"
+    assert complete(samples_words, "pyo") == ["pyongyang"]
+    assert complete(samples_words, "Pyŏ") == ["Pyongyang"]
+    assert complete(samples_words, "light ra")[0] == "light rail"
+    assert complete(samples_words, 'title:"maren ri')[0] == 'title:"maren river'
 
 
-def test_ranks_by_articles_with_titles_weighted_then_alphabetically(tiny: Searcher) -> None:
+def test_ranks_by_articles_with_titles_weighted_then_alphabetically(tiny_words: Vocabulary) -> None:
     # fable: one title (3); fabric: two bodies (2); fen, fez: one body each (1).
-    assert complete(tiny, "fa") == ["fable", "fabric"]
-    assert complete(tiny, "fe") == ["ferry", "fen", "fez"]
+    assert complete(tiny_words, "fa") == ["fable", "fabric"]
+    assert complete(tiny_words, "fe") == ["ferry", "fen", "fez"]
 
 
-def test_typed_word_is_offered_only_when_nothing_longer(tiny: Searcher) -> None:
-    assert complete(tiny, "quokka") == ["quokkas"]
-    assert complete(tiny, "fable") == ["fable"]
+def test_typed_word_is_offered_only_when_nothing_longer(tiny_words: Vocabulary) -> None:
+    assert complete(tiny_words, "quokka") == ["quokkas"]
+    assert complete(tiny_words, "fable") == ["fable"]
 
 
 @pytest.mark.parametrize("text", ["", " ", "ferry ", "quokka,", "x" * 51, "zzzzq"])
-def test_nothing_to_complete(tiny: Searcher, text: str) -> None:
-    assert complete(tiny, text) == []
+def test_nothing_to_complete(tiny_words: Vocabulary, text: str) -> None:
+    assert complete(tiny_words, text) == []
 
 
-def test_limit_is_respected_and_capped(tiny: Searcher) -> None:
-    assert len(complete(tiny, "z")) == MAX_COMPLETIONS
-    assert len(complete(tiny, "z", limit=50)) == MAX_COMPLETIONS
-    assert complete(tiny, "z", limit=3) == ["zany", "zap", "zebra"]
-    assert complete(tiny, "z", limit=0) == []
+def test_limit_is_respected_and_capped(tiny_words: Vocabulary) -> None:
+    assert len(complete(tiny_words, "z")) == MAX_COMPLETIONS
+    assert len(complete(tiny_words, "z", limit=50)) == MAX_COMPLETIONS
+    assert complete(tiny_words, "z", limit=3) == ["zany", "zap", "zebra"]
+    assert complete(tiny_words, "z", limit=0) == []
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=200), total=st.integers(-1, 5))
-def test_never_raises(samples: Searcher, text: str, total: int) -> None:
+def test_never_raises(samples: Searcher, samples_words: Vocabulary, text: str, total: int) -> None:
     found = did_you_mean(samples, text, total, lambda _: total + 1)
     assert found is None or isinstance(found, str)
-    completions = complete(samples, text)
+    completions = complete(samples_words, text)
     assert len(completions) <= MAX_COMPLETIONS
     assert all(isinstance(c, str) for c in completions)

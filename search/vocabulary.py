@@ -1,0 +1,75 @@
+"""The read side of the spelling vocabulary (``index.vocabulary``): fuzzy words, completions."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+
+from index.impacts import ARRAYS_DIR
+from index.vocabulary import WORDS_FILE, frequency_file
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A generation's spelling words (sorted) and their article counts per field."""
+
+    words: list[str]
+    frequency: dict[str, np.ndarray]
+
+    @classmethod
+    def open(cls, folder: Path) -> Vocabulary:
+        data = json.loads((folder / ARRAYS_DIR / WORDS_FILE).read_text(encoding="utf-8"))
+        frequency = {
+            name: np.load(frequency_file(folder, name), mmap_mode="r", allow_pickle=False)
+            for name in data["fields"]
+        }
+        return cls(list(data["words"]), frequency)
+
+    def within(
+        self, word: str, fieldname: str, distance: int, prefix: int, limit: int
+    ) -> list[str]:
+        """Words of ``fieldname`` at most ``distance`` plain Levenshtein edits from ``word`` that
+        share its first ``prefix`` characters, alphabetically, at most ``limit`` of them."""
+        counts = self.frequency.get(fieldname)
+        if counts is None:
+            return []
+        start, end = self._range(word[:prefix])
+        found = extract(
+            word,
+            self.words[start:end],
+            scorer=Levenshtein.distance,
+            score_cutoff=distance,
+            limit=None,
+        )
+        places = sorted(start + place for _, _, place in found)
+        return [self.words[place] for place in places if counts[place] > 0][:limit]
+
+    def completions(
+        self, prefix: str, weights: dict[str, int], limit: int
+    ) -> list[tuple[str, int]]:
+        """The ``limit`` words starting with ``prefix`` held by the most articles (weighted per
+        field), most first, then alphabetically: (word, weighted count)."""
+        start, end = self._range(prefix)
+        if start == end:
+            return []
+        score = np.zeros(end - start, dtype=np.int64)
+        for fieldname, weight in weights.items():
+            if fieldname in self.frequency:
+                score += weight * np.asarray(self.frequency[fieldname][start:end], dtype=np.int64)
+        held = np.flatnonzero(score)
+        if len(held) > limit:
+            held = held[np.argpartition(-score[held], limit - 1)[:limit]]
+        ranked = sorted(held.tolist(), key=lambda i: (-score[i], self.words[start + i]))
+        return [(self.words[start + i], int(score[i])) for i in ranked]
+
+    def _range(self, prefix: str) -> tuple[int, int]:
+        """The positions of the words starting with ``prefix`` (all words for "")."""
+        if not prefix:
+            return 0, len(self.words)
+        return bisect_left(self.words, prefix), bisect_left(self.words, prefix + "\U0010ffff")
