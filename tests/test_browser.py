@@ -1,5 +1,7 @@
 """The pages in a real browser: headless Chromium (Debian's) driven by Playwright against the
-real server process. Also writes the README's screenshots to docs/screenshots/.
+real server process. Also takes the README's screenshots: into a temporary folder, or into
+the folder ``SCOOP_SCREENSHOTS`` names (``SCOOP_SCREENSHOTS=docs/screenshots ./scripts/test
+-k screenshots`` refreshes the README's), so a test run never rewrites tracked files.
 
 These tests never skip: without /usr/bin/chromium they fail and say how to install it
 (``./scripts/test`` does).
@@ -7,6 +9,7 @@ These tests never skip: without /usr/bin/chromium they fail and say how to insta
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +27,6 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
@@ -34,7 +36,6 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=900)
 PHONE = ViewportSize(width=390, height=844)
 TIMEOUT_MS = 15_000
@@ -297,9 +298,12 @@ def _article_path(page: Page, live_server: str) -> str:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(browser: Browser, live_server: str, scheme: Literal["light", "dark"]) -> None:
+def test_screenshots(
+    browser: Browser, live_server: str, scheme: Literal["light", "dark"], tmp_path: Path
+) -> None:
     """The README's screenshots: search and article pages, 1280 and 390 wide."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    folder = Path(os.environ.get("SCOOP_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, viewport, height in [("1280", DESKTOP, 1300), ("390", PHONE, 1700)]:
         shots = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
         try:
@@ -309,7 +313,7 @@ def test_screenshots(browser: Browser, live_server: str, scheme: Literal["light"
                 page.goto(live_server + path)
                 expect(page.locator("main")).to_be_visible()
                 clip = FloatRect(x=0, y=0, width=viewport["width"], height=height)
-                shot = SCREENSHOTS / f"{kind}-{name}-{scheme}.png"
+                shot = folder / f"{kind}-{name}-{scheme}.png"
                 page.screenshot(path=str(shot), full_page=True, clip=clip, animations="disabled")
                 assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         finally:
