@@ -11,6 +11,9 @@ from search.vocabulary import Vocabulary
 
 MAX_EXPANSIONS = 200
 """At most this many index words are searched for one prefix, wildcard, fuzzy term or range."""
+MAX_QUERY_EXPANSIONS = 2000
+"""...and at most this many for all of a query's patterns in all fields together, so many
+short prefixes (``aa* ae* … go*``) cannot make one request score thousands of terms."""
 CACHE_SIZE = 4096
 """Expanded nodes remembered per generation (a generation never changes)."""
 
@@ -76,10 +79,12 @@ class Expander:
 
     def bound(self, query: wq.Query) -> tuple[wq.Query, tuple[str, ...]]:
         """The query with every expanding node replaced by an ``Or`` of its terms (at most
-        ``MAX_EXPANSIONS``), and a notice for each node that was cut."""
+        ``MAX_EXPANSIONS`` each, ``MAX_QUERY_EXPANSIONS`` in all), and a notice for each cut."""
         notices: list[str] = []
+        left = MAX_QUERY_EXPANSIONS
 
         def bound(node: wq.Query) -> wq.Query:
+            nonlocal left
             fieldname = node.field()
             if isinstance(node, wq.MultiTerm) and fieldname:
                 words = self.words(node)
@@ -88,9 +93,16 @@ class Expander:
                         f"{_shown(node)} matches more than {MAX_EXPANSIONS} words; "
                         f"only the first {MAX_EXPANSIONS} were searched."
                     )
+                kept = words[: min(MAX_EXPANSIONS, left)]
+                if len(kept) < min(len(words), MAX_EXPANSIONS):
+                    notices.append(
+                        f"The query's patterns match more than {MAX_QUERY_EXPANSIONS} words in "
+                        f"all; {_shown(node)} and the patterns after it were cut."
+                    )
+                left -= len(kept)
                 boost = getattr(node, "boost", 1.0)
-                terms = [wq.Term(fieldname, word, boost=boost) for word in words]
-                return wq.Or(terms[:MAX_EXPANSIONS]) if terms else wq.NullQuery
+                terms = [wq.Term(fieldname, word, boost=boost) for word in kept]
+                return wq.Or(terms) if terms else wq.NullQuery
             if node.is_leaf():
                 return node
             return node.apply(bound)

@@ -316,3 +316,24 @@ def test_a_long_question_is_answered_and_its_cost_bounded_by_distinct_words(
     assert len({word.lower() for word in parsed.words}) == 64
     repeated = " ".join(["harbour bridge"] * 66)  # 989 characters, two distinct words
     assert not run(searcher, repeated).notices
+
+
+def test_many_patterns_share_one_expansion_budget(tmp_path: Path) -> None:
+    """Each pattern expands to at most 200 words and a query's patterns to 2,000 in all, so
+    one short request cannot make the engine score thousands of terms; the notice says so."""
+    from whoosh import query as wq
+
+    from search.expansion import MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS
+
+    stems = [f"{c}{v}" for c in "bdk" for v in "aeiou"][:12]  # 12 prefixes x 250 words each
+    body = " ".join(f"{stem}{n:03d}" for stem in stems for n in range(250))
+    root = index_records([{"id": "w", "title": "Words", "body": body}], tmp_path)
+    searcher = Searcher(root)
+    query = " ".join(f"{stem}*" for stem in stems)
+    parsed = searcher._current().read(query, Scope.BODY)
+    terms = [leaf for leaf in parsed.query.leaves() if leaf is not wq.NullQuery]
+    assert len(terms) == MAX_QUERY_EXPANSIONS < len(stems) * MAX_EXPANSIONS
+    assert any("words in all" in notice for notice in parsed.notices)
+    response = searcher.search(SearchRequest(query=query, scope=Scope.BODY))
+    assert response.total == 1 and any("words in all" in n for n in response.notices)
+    searcher.close()
