@@ -1,0 +1,204 @@
+"""Reading one plain-text scrape: the header (see ``index.header``), then the body line by
+line into paragraphs, captions, the bio and junk, keeping where every line went."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from index.captions import split_caption
+from index.endmatter import is_bio, junk_reason, split_glued_junk
+from index.header import Header, read_header
+from index.model import Article, Caption, Line, ParseWarning, Problem, article_id
+from index.text import clean_text, fold
+
+WRAP_CHARS = 100
+"""Lines of a block shorter than this without a final stop are one hard-wrapped paragraph."""
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a scrape was read: the article (or the problem that stopped it) and where each
+    non-blank line went."""
+
+    article: Article | None
+    problem: Problem | None = None
+    lines: tuple[Line, ...] = ()
+
+
+class _Captions:
+    """The article's captions in order; a caption printed again is the same caption."""
+
+    def __init__(self) -> None:
+        self.items: list[Caption] = []
+        self._at: dict[str, int] = {}
+
+    def add(self, caption: Caption) -> tuple[int, bool]:
+        """Its 1-based number, and whether it was seen before (keeping a credit if any)."""
+        key = fold(caption.text)
+        if key in self._at:
+            at = self._at[key]
+            if caption.credit and not self.items[at].credit:
+                self.items[at] = caption
+            return at + 1, True
+        self._at[key] = len(self.items)
+        self.items.append(caption)
+        return len(self.items), False
+
+    def known(self, text: str) -> bool:
+        return fold(text) in self._at
+
+
+@dataclass
+class _Paragraph:
+    lines: list[int]
+    text: str
+
+
+def _blocks(indexes: list[int]) -> list[list[int]]:
+    """Runs of consecutive line indexes (a blank or another section ends a run)."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _paragraphs(lines: list[str], candidates: list[int]) -> list[_Paragraph]:
+    """One paragraph per line, or one per block of hard-wrapped lines."""
+    paragraphs = []
+    for block in _blocks(candidates):
+        texts = [lines[i] for i in block]
+        wrapped = len(block) > 1 and all(
+            not _SENTENCE_END.search(text) and len(text) < WRAP_CHARS for text in texts[:-1]
+        )
+        if wrapped:
+            paragraphs.append(_Paragraph(block, " ".join(texts)))
+        else:
+            paragraphs.extend(_Paragraph([i], lines[i]) for i in block)
+    return paragraphs
+
+
+class _Body:
+    """Sorts the lines below the header into sections, in line order."""
+
+    def __init__(self, lines: list[str], header: Header) -> None:
+        self.lines = lines
+        self.header = header
+        self.captions = _Captions()
+        self.placed: dict[int, Line] = {}
+        self.candidates: list[int] = []
+
+    def place(self, index: int, section: str, number: int | None = None, note: str = "") -> None:
+        self.placed[index] = Line(index + 1, self.lines[index], section, number, note)
+
+    def caption(self, index: int, caption: Caption, note: str = "") -> None:
+        number, seen = self.captions.add(caption)
+        self.place(index, "caption", number, "repeated" if seen else note)
+
+    def read(self, indexes: list[int]) -> None:
+        for index in sorted(self.header.roles):
+            role = self.header.roles[index]
+            if role.caption:
+                self.caption(index, role.caption, role.note)
+            else:
+                self.place(index, role.section, note=role.note)
+        for index in indexes:
+            if caption := split_caption(self.lines[index]):
+                self.captions.add(caption)
+        for position, index in enumerate(indexes):
+            self._read_line(index, indexes, position)
+
+    def _read_line(self, index: int, indexes: list[int], position: int) -> None:
+        line = self.lines[index]
+        neighbours = indexes[max(0, position - 1) : position] + indexes[position + 1 : position + 2]
+        if reason := junk_reason(line):
+            self.place(index, "junk", note=reason)
+        elif fold(line) == fold(self.header.title):
+            self.place(index, "headline", note="repeated")
+        elif self.header.dek and fold(line) == fold(self.header.dek):
+            self.place(index, "dek", note="repeated")
+        elif caption := split_caption(line):
+            self.caption(index, caption)
+        elif self.captions.known(line):
+            self.caption(index, Caption(line))
+        elif any(fold(self.lines[other]) == fold(line) for other in neighbours):
+            self.caption(index, Caption(line), "no credit")
+        else:
+            self.candidates.append(index)
+
+
+def _glued_junk(lines: list[str], indexes: list[int]) -> tuple[int, str, str] | None:
+    """Cut share-link words or a sign-off glued to the last line of text: (its index, the
+    line as printed, what was cut)."""
+    last = next((i for i in reversed(indexes) if not junk_reason(lines[i])), None)
+    if last is None:
+        return None
+    printed = lines[last]
+    kept, junk = split_glued_junk(printed)
+    if not junk or not kept:
+        return None
+    lines[last] = kept
+    return last, printed, junk
+
+
+def _split_bio(
+    paragraphs: list[_Paragraph], authors: tuple[str, ...]
+) -> tuple[list[_Paragraph], list[_Paragraph]]:
+    """The bio paragraphs (at the end, about an author of the byline) and the others."""
+    tail = paragraphs[-(len(authors) + 1) :] if authors else paragraphs[-1:]
+    bios = [p for p in tail if is_bio(p.text, authors)]
+    return [p for p in paragraphs if p not in bios], bios
+
+
+def parse_text(
+    text: str, source: str, key: str, notes: Iterable[tuple[int | None, str]] = ()
+) -> Reading:
+    """Read one plain-text scrape. Never raises: a file that cannot be read as an article
+    gives a ``Reading`` with a ``Problem``. ``notes`` are warnings from decoding."""
+    lines = [clean_text(line) for line in text.split("\n")]
+    counts = Counter(fold(line) for line in lines if line)
+    try:
+        header = read_header(lines, counts)
+    except ValueError as error:
+        return Reading(None, Problem(source, str(error)))
+    rest = [i for i, line in enumerate(lines) if line and i not in header.roles]
+    glued = _glued_junk(lines, rest)
+    body = _Body(lines, header)
+    body.read(rest)
+    paragraphs, bios = _split_bio(_paragraphs(lines, body.candidates), header.authors)
+    for number, paragraph in enumerate(paragraphs, start=1):
+        for index in paragraph.lines:
+            body.place(index, "paragraph", number, "joined" if len(paragraph.lines) > 1 else "")
+    for paragraph in bios:
+        for index in paragraph.lines:
+            body.place(index, "bio")
+    if glued:
+        index, printed, junk = glued
+        line = body.placed[index]
+        body.placed[index] = Line(
+            line.number, printed, line.section, line.index, f"junk cut from its end: {junk!r}"
+        )
+    placed = tuple(body.placed[i] for i in sorted(body.placed))
+    if not paragraphs and not body.captions.items:
+        return Reading(None, Problem(source, "no body text after the header"), placed)
+    warnings = [ParseWarning(source, reason, line) for line, reason in [*notes, *header.warnings]]
+    article = Article(
+        id=article_id(key),
+        title=header.title,
+        dek=header.dek,
+        authors=header.authors,
+        published=header.published,
+        updated=header.updated,
+        paragraphs=tuple(p.text for p in paragraphs),
+        captions=tuple(body.captions.items),
+        bio=" ".join(p.text for p in bios),
+        source=source,
+        warnings=tuple(warnings),
+    ).with_hash()
+    return Reading(article, None, placed)

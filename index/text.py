@@ -1,0 +1,26 @@
+"""Text normalisation shared by the readers: cleaning for storage, folding for comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_QUOTES = re.compile(r"[\"'`´‘’‚‛“”„‟′″«»‹›]")
+_DASHES = re.compile(r"[‐‑‒–—―−]")
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode (NFC) and collapse every kind of whitespace to one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: case, quote style, dash style, spacing and a final full stop ignored.
+
+    Two lines that fold alike are the same line printed twice (a repeated headline
+    with curly quotes, a caption repeated without its final full stop).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DASHES.sub("-", _QUOTES.sub("", text))
+    return _SPACES.sub(" ", text).strip(" .")
