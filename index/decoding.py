@@ -39,9 +39,11 @@ class Decoded:
 
 
 def _lines_sentence(lines: tuple[int, ...], what: str) -> str:
+    if len(lines) == 1:
+        return what
     shown = ", ".join(str(n) for n in lines[:5])
     more = f" and {len(lines) - 5} more" if len(lines) > 5 else ""
-    return f"{'line' if len(lines) == 1 else 'lines'} {shown}{more}: {what}"
+    return f"lines {shown}{more}: {what}"
 
 
 def _decode_line(raw: bytes) -> tuple[str, str]:

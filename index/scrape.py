@@ -16,6 +16,8 @@ from index.text import clean_text, fold
 
 WRAP_CHARS = 100
 """Lines of a block shorter than this without a final stop are one hard-wrapped paragraph."""
+JUNK_CUT = "junk cut from its end: "
+"""How a line's note starts when share links or a sign-off were cut from its end."""
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
 
 
@@ -93,6 +95,8 @@ class _Body:
         self.captions = _Captions()
         self.placed: dict[int, Line] = {}
         self.candidates: list[int] = []
+        self.credited: set[str] = set()
+        """Folded texts of the captions printed with a credit anywhere below the header."""
 
     def place(self, index: int, section: str, number: int | None = None, note: str = "") -> None:
         self.placed[index] = Line(index + 1, self.lines[index], section, number, note)
@@ -110,9 +114,18 @@ class _Body:
                 self.place(index, role.section, note=role.note)
         for index in indexes:
             if caption := split_caption(self.lines[index]):
-                self.captions.add(caption)
+                self.credited.add(fold(caption.text))
         for position, index in enumerate(indexes):
             self._read_line(index, indexes, position)
+
+    def _repeats_a_caption(self, line: str, neighbours: list[int]) -> bool:
+        """A caption printed elsewhere (with a credit or not), or a line printed twice in a row."""
+        key = fold(line)
+        return (
+            key in self.credited
+            or self.captions.known(line)
+            or any(fold(self.lines[other]) == key for other in neighbours)
+        )
 
     def _read_line(self, index: int, indexes: list[int], position: int) -> None:
         line = self.lines[index]
@@ -125,9 +138,7 @@ class _Body:
             self.place(index, "dek", note="repeated")
         elif caption := split_caption(line):
             self.caption(index, caption)
-        elif self.captions.known(line):
-            self.caption(index, Caption(line))
-        elif any(fold(self.lines[other]) == fold(line) for other in neighbours):
+        elif self._repeats_a_caption(line, neighbours):
             self.caption(index, Caption(line), "no credit")
         else:
             self.candidates.append(index)
@@ -181,9 +192,7 @@ def parse_text(
     if glued:
         index, printed, junk = glued
         line = body.placed[index]
-        body.placed[index] = Line(
-            line.number, printed, line.section, line.index, f"junk cut from its end: {junk!r}"
-        )
+        body.placed[index] = Line(line.number, printed, line.section, line.index, JUNK_CUT + junk)
     placed = tuple(body.placed[i] for i in sorted(body.placed))
     if not paragraphs and not body.captions.items:
         return Reading(None, Problem(source, "no body text after the header"), placed)

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import MAX_FILE_BYTES, read_articles
+from index.articles import MAX_FILE_BYTES, read_articles, read_scrape
 from index.bylines import split_authors
 from index.dates import parse_date
-from index.model import Article, Problem
+from index.model import Article, Line, Problem
+from index.scrape import JUNK_CUT
+from index.sources import SourceFile
 from tests.conftest import FIXTURES, REFERENCE
 
 ARTICLE_FIXTURES = FIXTURES / "articles"
@@ -23,16 +25,56 @@ def _parse_one(path: Path) -> Article:
     return item
 
 
-def _as_expected(article: Article) -> dict[str, object]:
+FIELDS = (
+    "title",
+    "dek",
+    "authors",
+    "published",
+    "updated",
+    "paragraphs",
+    "captions",
+    "bio",
+    "junk",
+    "warnings",
+)
+"""Every expected parse states every field; the fixture test compares them one by one."""
+
+
+def _as_expected(article: Article, junk: list[str] | None = None) -> dict[str, object]:
     return {
         "title": article.title,
+        "dek": article.dek,
         "authors": list(article.authors),
         "published": article.published.isoformat() if article.published else None,
         "updated": article.updated.isoformat() if article.updated else None,
         "paragraphs": list(article.paragraphs),
         "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
         "bio": article.bio,
+        "junk": junk or [],
+        "warnings": [{"line": w.line, "reason": w.reason} for w in article.warnings],
     }
+
+
+def _parsed_fixture(path: Path) -> list[dict[str, object]]:
+    """Each article of a fixture in the expected files' form (a scrape's junk lines too)."""
+    if path.suffix == ".jsonl":
+        items = list(read_articles([path]))
+        assert not [i for i in items if isinstance(i, Problem)]
+        return [_as_expected(item) for item in items if isinstance(item, Article)]
+    reading = read_scrape(SourceFile(path, path.name, str(path)))
+    assert reading.article, reading.problem
+    return [_as_expected(reading.article, _junk(reading.lines))]
+
+
+def _junk(lines: tuple[Line, ...]) -> list[str]:
+    """The junk lines, and junk cut from the end of a line, in line order."""
+    junk = []
+    for line in lines:
+        if line.section == "junk":
+            junk.append(line.text)
+        elif line.note.startswith(JUNK_CUT):
+            junk.append(line.note.removeprefix(JUNK_CUT))
+    return junk
 
 
 def test_reference_article_parses_exactly() -> None:
@@ -61,16 +103,19 @@ def _fixture_cases() -> list[Path]:
 
 
 def test_there_are_enough_fixtures() -> None:
-    assert len(_fixture_cases()) >= 12
+    assert len(_fixture_cases()) >= 17 + 30
 
 
 @pytest.mark.parametrize("path", _fixture_cases(), ids=lambda p: p.name)
 def test_fixture_parses_as_expected(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    items = list(read_articles([path]))
-    assert not [i for i in items if isinstance(i, Problem)]
-    parsed = [_as_expected(item) for item in items if isinstance(item, Article)]
-    assert parsed == (expected if isinstance(expected, list) else [expected])
+    expected = expected if isinstance(expected, list) else [expected]
+    parsed = _parsed_fixture(path)
+    assert len(parsed) == len(expected)
+    for number, (got, want) in enumerate(zip(parsed, expected, strict=True), start=1):
+        assert set(want) == set(FIELDS), f"article {number}: the expected file names every field"
+        for field in FIELDS:
+            assert got[field] == want[field], f"article {number}, field {field!r}"
 
 
 def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
