@@ -51,6 +51,7 @@ def article_fields(article: Article) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
+        "dek": article.dek,
         "authors": ",".join(name.replace(",", " ") for name in article.authors),
         "author": " ".join(article.authors),
         "body": SECTION_SEPARATOR.join(article.paragraphs),

@@ -6,7 +6,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import news_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump whenever a change here (or in the analysis chain) makes old indexes unreadable
 or wrong; an index of another version is refused with a request to reindex."""
 
@@ -41,6 +41,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=text(),
+        dek=text(),
         authors=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False, sortable=True),
         author=text(stored=False),
         published=DATETIME(stored=True, sortable=True),
