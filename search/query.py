@@ -29,7 +29,7 @@ from search.ranking import FIELD_WEIGHTS
 from search.request import Scope
 
 SCOPE_FIELDS: dict[Scope, tuple[str, ...]] = {
-    Scope.ALL: ("title", "body", "captions", "author", "bio", "credits"),
+    Scope.ALL: ("title", "dek", "body", "captions", "author", "bio", "credits"),
     Scope.BODY: ("body",),
     Scope.CAPTIONS: ("captions",),
     Scope.TITLES: ("title",),
@@ -55,7 +55,7 @@ MAX_EXPANSIONS = 200
 MIN_PREFIX_CHARS = 2
 """``k*`` would expand to a large part of the vocabulary: a prefix needs two characters."""
 
-MAIN_FIELDS = ("title", "body", "captions", "author")
+MAIN_FIELDS = ("title", "dek", "body", "captions", "author")
 """Sections whose match makes a full hit; bio and credit matches alone are weak."""
 STOP_WORDS = frozenset(
     """a about an and are as at be by can could did do does for from had has have how i if in
