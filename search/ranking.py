@@ -15,6 +15,7 @@ FIELD_B = {"title": 0.3, "captions": 0.5, "credits": 0.0, "author": 0.0}
 
 FIELD_WEIGHTS = {
     "title": 0.7,
+    "dek": 0.7,
     "body": 1.0,
     "captions": 1.0,
     "author": 0.4,
@@ -22,6 +23,8 @@ FIELD_WEIGHTS = {
     "credits": 0.2,
 }
 """How much a match in each section counts; byline, bio and credit matches count little.
+The dek counts as the headline does (measured with each abstract's lead as a dek, see
+docs/decisions.md).
 A headline holding the whole query still ranks first through the headline bucket
 (search/engine.py), so the title weight only tunes partial matches; tuned on the
 Cranfield and CISI collections and confirmed on Medline (docs/decisions.md)."""
