@@ -64,9 +64,17 @@ def _list_problems(problems: list[Problem]) -> None:
             click.echo(f"  {problem}", err=True)
 
 
+def _list_warnings(report: BuildReport) -> None:
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warnings (indexed, but read with a guess):", err=True)
+        for warning in report.warnings:
+            click.echo(f"  {warning}", err=True)
+
+
 def _summary(report: BuildReport) -> str:
     return (
         f"indexed {report.indexed} articles, skipped {len(report.problems)}, "
+        f"{len(report.warnings)} warnings, "
         f"in {report.seconds:.2f} s ({report.articles_per_second:.0f} articles/s); "
         f"generation {report.generation}"
     )
@@ -107,6 +115,7 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
             f"reindex failed, the previous index (if any) still serves: {error}"
         ) from None
     _list_problems(problems)
+    _list_warnings(report)
     click.echo(_summary(report))
 
 
