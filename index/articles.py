@@ -16,7 +16,14 @@ from index.model import Article, Problem, article_id
 from index.scrape import Reading, parse_text
 from index.sources import SourceFile, source_files
 
-__all__ = ["MAX_FILE_BYTES", "article_id", "expected_items", "read_articles", "read_scrape"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "article_id",
+    "expected_items",
+    "read_articles",
+    "read_file",
+    "read_scrape",
+]
 
 MAX_FILE_BYTES = MAX_RECORD_BYTES
 """Larger scrape files (and larger JSON Lines records) are reported and skipped: no news
@@ -51,6 +58,23 @@ def read_scrape(file: SourceFile) -> Reading:
     except Exception as error:  # a parser bug must not stop the reindex: report it
         reason = f"could not read ({type(error).__name__}: {error})"
         return Reading(None, Problem(file.display, reason))
+
+
+def read_file(path: Path) -> list[Reading]:
+    """How one file is read (``manage.py parse``): a scrape's reading with its line map, or
+    one reading per record of a feed; a file that cannot be read gives its problem."""
+    readings = []
+    for item in source_files([path]):
+        if isinstance(item, Problem):
+            readings.append(Reading(None, item))
+        elif item.is_feed:
+            readings += [
+                Reading(None, record) if isinstance(record, Problem) else Reading(record)
+                for record in read_jsonl(item)
+            ]
+        else:
+            readings.append(read_scrape(item))
+    return readings
 
 
 def _read_text_file(file: SourceFile) -> Article | Problem:
