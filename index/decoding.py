@@ -1,7 +1,8 @@
 """From file bytes to text, one line at a time: UTF-8 where it is UTF-8, a fallback where not.
 
-A scrape that is UTF-8 except for one stray byte keeps its UTF-8 everywhere else
-(no "SÃ£o" for "São"); the lines that needed a fallback are reported.
+A scrape that is UTF-8 except for one stray byte keeps its UTF-8 everywhere else,
+even on that byte's line (no "SÃ£o" for "São"); only the bytes that are not UTF-8 are
+read as Windows-1252, and the lines that needed it are reported.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ class Decoded:
 
     text: str
     cp1252_lines: tuple[int, ...] = ()
-    """Lines read as Windows-1252."""
+    """Lines with bytes that are not UTF-8, read as Windows-1252 (the rest of the line as UTF-8)."""
     replaced_lines: tuple[int, ...] = ()
     """Lines neither UTF-8 nor Windows-1252: their bad bytes became U+FFFD."""
 
     def notes(self) -> list[tuple[int | None, str]]:
         """(first line, sentence) for each kind of fallback used, for the warnings."""
         kinds = (
-            (self.cp1252_lines, "read as Windows-1252 (not UTF-8)"),
+            (self.cp1252_lines, "bytes that are not UTF-8 read as Windows-1252"),
             (self.replaced_lines, "undecodable bytes replaced by U+FFFD"),
         )
         notes: list[tuple[int | None, str]] = [
@@ -46,20 +47,36 @@ def _lines_sentence(lines: tuple[int, ...], what: str) -> str:
     return f"lines {shown}{more}: {what}"
 
 
+def _cp1252_byte(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return "\ufffd"
+
+
 def _decode_line(raw: bytes) -> tuple[str, str]:
-    """One line's text and how it was read: "utf-8", "cp1252" or "replaced"."""
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", errors="replace"), "replaced"
+    """One line's text and how it was read: "utf-8", "cp1252" (some bytes were not UTF-8
+    and were read as Windows-1252, the rest as UTF-8) or "replaced" (some bytes are
+    neither and became U+FFFD)."""
+    parts: list[str] = []
+    fallback: list[str] = []
+    while True:
+        try:
+            parts.append(raw.decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            parts.append(raw[: error.start].decode("utf-8"))
+            bad = "".join(_cp1252_byte(byte) for byte in raw[error.start : error.end])
+            parts.append(bad)
+            fallback.append(bad)
+            raw = raw[error.end :]
+    how = "replaced" if "\ufffd" in "".join(fallback) else "cp1252" if fallback else "utf-8"
+    return "".join(parts), how
 
 
 def decode(raw: bytes) -> Decoded:
-    """Decode file bytes line by line: UTF-8 (a leading BOM is dropped), else Windows-1252.
+    """Decode file bytes line by line: UTF-8 (a leading BOM is dropped); a byte that is not
+    UTF-8 is read as Windows-1252.
 
     Raises ``ValueError`` with a reason for binary data.
     """
