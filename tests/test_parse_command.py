@@ -88,5 +88,5 @@ def test_reindex_lists_the_warnings(tmp_path: Path) -> None:
     )
     assert built.returncode == 0, built.stderr
     assert "1 warning (indexed, but read with a guess):" in built.stderr
-    assert "mojibake_one_line.txt:8: read as Windows-1252 (not UTF-8)" in built.stderr
+    assert "mojibake_one_line.txt:8: bytes that are not UTF-8 read as Windows-1252" in built.stderr
     assert "indexed 1 articles, skipped 0, 1 warning," in built.stdout
