@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.text import clean_text
 
@@ -59,6 +60,7 @@ def _without_affiliation(part: str) -> str:
     return name if name and name_like(name) else part
 
 
+@lru_cache(maxsize=1024)
 def byline_names(line: str) -> tuple[str, ...] | None:
     """The names in a byline, or None when ``line`` does not read as one.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from index.bylines import name_like
 from index.model import Caption
@@ -71,6 +72,7 @@ def credit_form(credit: str) -> str | None:
     return next((name for name, matches in CREDIT_FORMS if matches(credit)), None)
 
 
+@lru_cache(maxsize=4096)
 def split_caption(line: str) -> Caption | None:
     """The caption if ``line`` ends in a photo credit: ``… 2016. (GREG BAKER/AFP/Getty
     Images)``, ``… (Photo by Lena Ortiz)``, ``… Courtesy of Hillcrest Observatory``."""

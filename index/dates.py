@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from dateutil.parser import ParserError, parser, parserinfo
 
@@ -42,6 +43,7 @@ class _NewsDates(parserinfo):
 _PARSER = parser(_NewsDates())
 
 
+@lru_cache(maxsize=1024)
 def parse_date(text: str) -> date | None:
     """The calendar date ``text`` prints, or None unless it is a complete date and nothing else.
 
@@ -106,6 +108,7 @@ def _trailing_date(text: str) -> tuple[str, date] | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def read_dateline(line: str) -> Dateline | None:
     """Read a header line as dates (with labels, and a byline sharing the line), or None.
 

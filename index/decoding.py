@@ -8,10 +8,11 @@ read as Windows-1252, and the lines that needed it are reported.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+"""Control characters (Unicode category Cc) other than tab, line feed and form feed."""
 _BOM = b"\xef\xbb\xbf"
 BINARY_SAMPLE = 8192
 """Bytes looked at to tell text from binary data."""
@@ -88,7 +89,7 @@ def decode(raw: bytes) -> Decoded:
     except UnicodeDecodeError:
         decoded = _decode_lines(raw)
     sample = decoded.text[:BINARY_SAMPLE]
-    controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\t\f")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise ValueError("binary file (too many control characters)")
     return decoded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _QUOTES = re.compile(r"[\"'`´‘’‚‛“”„‟′″«»‹›]")
@@ -15,6 +16,7 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """A comparison key: case, quote style, dash style, spacing and a final full stop ignored.
 
