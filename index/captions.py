@@ -66,6 +66,24 @@ CREDIT_FORMS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 ``(via Bloomberg)`` match none: they end ordinary paragraphs."""
 
 
+LONE_CREDIT = "a photo credit with no caption above it"
+"""The junk reason of a credit line that follows no caption."""
+_CREDIT_LINE = re.compile(
+    r"^(?:(?:photo(?:graph)?|picture|image|credit|illustration)s?\s*:\s*|photo\s+by\s+"
+    r"|(?:photo\s+)?courtesy\s+of\s+)\S.{0,100}$",
+    re.IGNORECASE,
+)
+
+
+def credit_line(line: str) -> str | None:
+    """The credit when ``line`` is nothing but a photo credit (``Photo: Lena Ortiz``,
+    ``(GREG BAKER/AFP/Getty Images)``): printed under its caption, it is that caption's."""
+    line = line.strip()
+    if line.startswith("(") and line.endswith(")") and credit_form(line[1:-1]):
+        return line[1:-1].strip()
+    return line if _CREDIT_LINE.match(line) else None
+
+
 def credit_form(credit: str) -> str | None:
     """The name of the form ``credit`` takes (see ``CREDIT_FORMS``), or None."""
     credit = credit.strip()

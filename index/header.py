@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from index.bylines import byline_names, is_role_line
-from index.captions import split_caption
+from index.captions import LONE_CREDIT, credit_line, split_caption
 from index.dates import Dateline, is_update_label, parse_date, read_dateline
 from index.endmatter import junk_reason
 from index.model import Caption
@@ -195,6 +195,8 @@ def _read_above(lines: list[str], above: list[int], header: Header, counts: Coun
             proven[index] = Role("headline", note="repeated")
         elif reason := junk_reason(line):
             proven[index] = Role("junk", note=reason)
+        elif credit_line(line):
+            proven[index] = Role("junk", note=LONE_CREDIT)
         elif caption := split_caption(line):
             proven[index] = Role("caption", caption)
         elif counts[fold(line)] >= 2:

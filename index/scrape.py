@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.captions import split_caption
+from index.captions import LONE_CREDIT, credit_line, split_caption
 from index.endmatter import is_bio, junk_reason, split_glued_junk
 from index.header import Header, read_header
 from index.model import Article, Caption, Line, ParseWarning, Problem, article_id
@@ -16,6 +16,8 @@ from index.text import clean_text, fold
 
 WRAP_CHARS = 100
 """Lines of a block shorter than this without a final stop are one hard-wrapped paragraph."""
+CREDIT_OF = "the credit of line "
+"""How a credit line's note starts: it credits the caption on the line named."""
 JUNK_CUT = "junk cut from its end: "
 """How a line's note starts when share links or a sign-off were cut from its end."""
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
@@ -89,8 +91,9 @@ def _paragraphs(lines: list[str], candidates: list[int]) -> list[_Paragraph]:
 class _Body:
     """Sorts the lines below the header into sections, in line order."""
 
-    def __init__(self, lines: list[str], header: Header) -> None:
+    def __init__(self, lines: list[str], printed: list[str], header: Header) -> None:
         self.lines = lines
+        self.printed = printed
         self.header = header
         self.captions = _Captions()
         self.placed: dict[int, Line] = {}
@@ -99,7 +102,7 @@ class _Body:
         """Folded texts of the captions printed with a credit anywhere below the header."""
 
     def place(self, index: int, section: str, number: int | None = None, note: str = "") -> None:
-        self.placed[index] = Line(index + 1, self.lines[index], section, number, note)
+        self.placed[index] = Line(index + 1, self.printed[index], section, number, note)
 
     def caption(self, index: int, caption: Caption, note: str = "") -> None:
         number, seen = self.captions.add(caption)
@@ -140,22 +143,39 @@ class _Body:
             self.caption(index, caption)
         elif self._repeats_a_caption(line, neighbours):
             self.caption(index, Caption(line), "no credit")
+        elif credit_line(line):
+            self.place(index, "junk", note=LONE_CREDIT)
         else:
             self.candidates.append(index)
 
 
-def _glued_junk(lines: list[str], indexes: list[int]) -> tuple[int, str, str] | None:
-    """Cut share-link words or a sign-off glued to the last line of text: (its index, the
-    line as printed, what was cut)."""
+def _glued_junk(lines: list[str], indexes: list[int]) -> tuple[int, str] | None:
+    """Cut share-link words or a sign-off glued to the last line of text: (its index, what
+    was cut)."""
     last = next((i for i in reversed(indexes) if not junk_reason(lines[i])), None)
     if last is None:
         return None
-    printed = lines[last]
-    kept, junk = split_glued_junk(printed)
+    kept, junk = split_glued_junk(lines[last])
     if not junk or not kept:
         return None
     lines[last] = kept
-    return last, printed, junk
+    return last, junk
+
+
+def _credit_lines(lines: list[str]) -> dict[int, int]:
+    """Join each credit printed on its own line to the uncredited line just above it (the
+    caption it credits; never the headline): {credit line: caption line}. A credit line
+    is blanked."""
+    joined: dict[int, int] = {}
+    headline = next((i for i, line in enumerate(lines) if line), len(lines))
+    for index in range(headline + 2, len(lines)):
+        above = lines[index - 1]
+        credit = credit_line(lines[index])
+        if credit and above and not split_caption(above) and not credit_line(above):
+            lines[index - 1] = f"{above} ({credit.strip('()')})"
+            lines[index] = ""
+            joined[index] = index - 1
+    return joined
 
 
 def _split_bio(
@@ -172,7 +192,9 @@ def parse_text(
 ) -> Reading:
     """Read one plain-text scrape. Never raises: a file that cannot be read as an article
     gives a ``Reading`` with a ``Problem``. ``notes`` are warnings from decoding."""
-    lines = [clean_text(line) for line in text.split("\n")]
+    printed = [clean_text(line) for line in text.split("\n")]
+    lines = list(printed)
+    credits = _credit_lines(lines)
     counts = Counter(fold(line) for line in lines if line)
     try:
         header = read_header(lines, counts)
@@ -180,7 +202,7 @@ def parse_text(
         return Reading(None, Problem(source, str(error)))
     rest = [i for i, line in enumerate(lines) if line and i not in header.roles]
     glued = _glued_junk(lines, rest)
-    body = _Body(lines, header)
+    body = _Body(lines, printed, header)
     body.read(rest)
     paragraphs, bios = _split_bio(_paragraphs(lines, body.candidates), header.authors)
     for number, paragraph in enumerate(paragraphs, start=1):
@@ -190,9 +212,13 @@ def parse_text(
         for index in paragraph.lines:
             body.place(index, "bio")
     if glued:
-        index, printed, junk = glued
+        index, junk = glued
         line = body.placed[index]
-        body.placed[index] = Line(line.number, printed, line.section, line.index, JUNK_CUT + junk)
+        body.placed[index] = Line(line.number, line.text, line.section, line.index, JUNK_CUT + junk)
+    for index, above in credits.items():
+        line = body.placed[above]
+        note = f"{CREDIT_OF}{above + 1}"
+        body.placed[index] = Line(index + 1, printed[index], line.section, line.index, note)
     placed = tuple(body.placed[i] for i in sorted(body.placed))
     if not paragraphs and not body.captions.items:
         return Reading(None, Problem(source, "no body text after the header"), placed)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from index.articles import read_scrape
 from index.model import SECTIONS, Article, Line
-from index.scrape import JUNK_CUT, Reading, parse_text
+from index.scrape import CREDIT_OF, JUNK_CUT, Reading, parse_text
 from index.sources import SourceFile
 from index.text import clean_text, fold
 
@@ -45,6 +45,8 @@ NEWS_LINES = st.sampled_from(
         "A pup is weighed. (Hannah Park for Scoop)",
         "Seals near Incheon. (Yonhap via Reuters)",
         "The new pool. Courtesy of Maren Marine Rescue Centre",
+        "Photo: Lena Ortiz",
+        "(GREG BAKER/AFP/Getty Images)",
         "Allies met in Brussels (NATO)",
         "Prices rose (via Bloomberg)",
         "Volunteers count seals at low tide",
@@ -87,6 +89,8 @@ def _content(article: Article, line: Line) -> bool:
         return fold(text) == fold(article.dek)
     if line.section == "paragraph":
         return line.index is not None and text in article.paragraphs[line.index - 1]
+    if line.section == "caption" and line.note.startswith(CREDIT_OF):
+        return line.index is not None and article.captions[line.index - 1].credit is not None
     if line.section == "caption":
         return line.index is not None and fold(article.captions[line.index - 1].text) in fold(text)
     if line.section == "bio":
