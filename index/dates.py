@@ -25,6 +25,8 @@ _LABEL = re.compile(
     r"\b(?P<label>(?:last\s+|first\s+)?(?:updated|published|posted|modified))\b(?:\s+on\b)?\s*:?\s*",
     re.IGNORECASE,
 )
+_DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
+"""``08.15`` as British sites print a time; ``02.12.2026`` is left alone."""
 _SEPARATOR = re.compile(r"\s+[|·•]\s+|\s+[–—-]\s+|\s*[|·•]\s*$")
 _SPLIT_AT = re.compile(r",\s*|\s+on\s+(?=\S)", re.IGNORECASE)
 _BY = re.compile(r"^\s*by\s", re.IGNORECASE)
@@ -54,6 +56,7 @@ def parse_date(text: str) -> date | None:
     text = text.strip()
     if not text or len(text) > MAX_DATE_CHARS or not (_MONTH.search(text) or _NUMERIC.search(text)):
         return None
+    text = _DOTTED_TIME.sub(r"\1:\2", text)
     try:
         first, second = (
             _PARSER.parse(text, default=default, ignoretz=True).date() for default in _DEFAULTS

@@ -33,7 +33,7 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("newsletter prompt", r"^(?:sign up|subscribe) (?:for|to) (?:our|the) [\w\s’'-]{0,40}$"),
         (
             "read more",
-            r"^(?:read more|related(?: articles| stories| coverage)?|see also"
+            r"^(?:read more|more on this story|related(?: articles| stories| coverage)?|see also"
             r"|most read|recommended(?: for you)?|more from [\w\s]{1,30})(?:\s*:.{0,150})?$",
         ),
         ("copyright", r"^(?:©|\(c\)|copyright\b).{0,150}$"),
