@@ -81,13 +81,29 @@ def _dateline(line: str) -> Dateline | None:
     return found
 
 
+def _dates_on(line: str) -> bool:
+    found = _dateline(line)
+    return bool(found and (found.published or found.updated))
+
+
+def _anchors(lines: list[str], window: list[int], k: int) -> bool:
+    """Whether the header's date line is ``window[k]``: it prints a date, or is a label
+    (``Updated:``) whose date is on the next line."""
+    found = _dateline(lines[window[k]])
+    if found is None:
+        return False
+    if found.published or found.updated:
+        return True
+    return bool(found.pending) and k + 1 < len(window) and _dates_on(lines[window[k + 1]])
+
+
 def read_header(lines: list[str], counts: Counter[str]) -> Header:
     """Read the header of ``lines`` (cleaned, blank lines kept); ``counts`` holds how often
     each folded line occurs in the file. Raises ``ValueError`` when there is no headline."""
     first = _headline(lines)
     header = Header(lines[first], roles={first: Role("headline")})
     window = _window(lines, first)
-    at = next((k for k, index in enumerate(window) if _dateline(lines[index])), None)
+    at = next((k for k in range(len(window)) if _anchors(lines, window, k)), None)
     if at is not None and _guessed(lines, window[:at], header.title, counts) <= MAX_GUESSED:
         _read_dated(lines, window, at, header, counts)
     else:
