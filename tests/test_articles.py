@@ -10,9 +10,11 @@ import pytest
 
 from index.articles import MAX_FILE_BYTES, read_articles, read_scrape
 from index.bylines import split_authors
+from index.captions import credit_form
 from index.dates import parse_date
+from index.endmatter import is_bio, junk_reason
 from index.model import Article, Line, Problem
-from index.scrape import JUNK_CUT
+from index.scrape import JUNK_CUT, parse_text
 from index.sources import SourceFile
 from tests.conftest import FIXTURES, REFERENCE
 
@@ -144,6 +146,19 @@ def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
         ("13/45/2017", None),
         ("Smarch 4, 2017", None),
         ("yesterday", None),
+        ("Tuesday, December 2, 2026", date(2026, 12, 2)),
+        ("December 2, 2026 8:15 AM ET", date(2026, 12, 2)),
+        ("Dec. 2nd, 2026", date(2026, 12, 2)),
+        ("12/2/26", date(2026, 12, 2)),
+        ("12/2/69", date(1969, 12, 2)),
+        ("Tue, 02 Dec 2026 08:15:00 GMT", date(2026, 12, 2)),
+        ("Wed, 03 Dec 2026 01:00:00 +0900", date(2026, 12, 3)),
+        ("Tue 2 Dec 2026 08.15 GMT", date(2026, 12, 2)),
+        ("May 4", None),
+        ("2017", None),
+        ("10 10 10", None),
+        ("8:15 AM ET", None),
+        ("Joshua Philipp", None),
     ],
 )
 def test_parse_date(text: str, expected: date | None) -> None:
@@ -158,10 +173,98 @@ def test_parse_date(text: str, expected: date | None) -> None:
         ("Ana Silva, Tom Reed and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
         ("Ana Silva, Tom Reed, and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
         ("BY ANA SILVA & Tom Reed", ("ANA SILVA", "Tom Reed")),
+        ("By Ana Silva, Staff Writer", ("Ana Silva",)),
+        ("By Ana Silva | Senior Correspondent", ("Ana Silva",)),
+        ("By Hannah Park for Scoop", ("Hannah Park",)),
+        ("Li Wei in Seoul", ("Li Wei",)),
+        ("Reuters", ("Reuters",)),
+        ("By The Associated Press", ("The Associated Press",)),
+        ("José María Pérez y Ana de la Cruz", ("José María Pérez", "Ana de la Cruz")),
+        ("Nguyễn Văn An", ("Nguyễn Văn An",)),
+        ("Tuesday", ()),
+        ("Staff Writer", ()),
+        ("A harbour seal rests on a floating dock.", ()),
+        ("By Ana Silva and 2 others", ()),
+        ("Volunteers count seals at low tide", ()),
     ],
 )
 def test_split_authors(byline: str, names: tuple[str, ...]) -> None:
     assert split_authors(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("credit", "form"),
+    [
+        ("JOHANNES EISELE/AFP/Getty Images", "agency slashes"),
+        ("AP Photo/Ahn Young-joon", "agency slashes"),
+        ("Photo by Lena Ortiz", "photo words"),
+        ("Photograph: Lena Ortiz", "photo words"),
+        ("File Photo", "photo words"),
+        ("Courtesy of Hillcrest Observatory", "courtesy"),
+        ("Hannah Park for Scoop", "name for outlet"),
+        ("Yonhap via Reuters", "via"),
+        ("Reuters", "picture agency"),
+        ("Getty Images", "photo words"),
+        ("NATO", None),
+        ("VIDEO", None),
+        ("file", None),
+        ("via Bloomberg", None),
+        ("and/or", None),
+        ("24/7", None),
+        ("in Korean", None),
+    ],
+)
+def test_credit_forms(credit: str, form: str | None) -> None:
+    assert credit_form(credit) == form
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("twitter", "share links"),
+        ("Facebook | Twitter | Email", "share links"),
+        ("Share this article", "share prompt"),
+        ("Advertisement", "advertisement"),
+        ("Story continues below advertisement", "advertisement"),
+        ("Reporting by Ana Silva; Editing by Tom Reed", "sign-off"),
+        ("(Additional reporting by Li Wei in Seoul)", "sign-off"),
+        ("Sign up for our newsletter", "newsletter prompt"),
+        ("Read more: Ferry fares rise", "read more"),
+        ("More on this story", "read more"),
+        ("© 2026 The Scoop. All rights reserved.", "copyright"),
+        ("###", "end mark"),
+        ("The share price fell by a third.", None),
+        ("Reporting by the Guardian showed the plan was late.", None),
+        ("Print runs were cut.", None),
+    ],
+)
+def test_junk_patterns(line: str, reason: str | None) -> None:
+    assert junk_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "authors", "bio"),
+    [
+        ("Hannah Park is a reporter at the Scoop.", ("Hannah Park",), True),
+        ("Park covers food for the Scoop.", ("Hannah Park",), True),
+        ("Park is a business reporter.", ("Hannah Park",), True),
+        ("Park is not sure he will run again.", ("Hannah Park",), False),
+        ("Tom Reed is the Scoop’s education reporter.", ("Ana Silva", "Tom Reed"), True),
+        ("Ana Silva is a reporter.", (), False),
+        ("About the author: Ana Silva writes on transport.", (), True),
+    ],
+)
+def test_a_bio_is_about_an_author_of_the_byline(
+    paragraph: str, authors: tuple[str, ...], bio: bool
+) -> None:
+    assert is_bio(paragraph, authors) is bio
+
+
+def test_a_date_label_with_no_date_below_it_anchors_nothing() -> None:
+    reading = parse_text("Headline Here\n\nPosted\n\nThe body starts here.\n", "x.txt", "x")
+    assert reading.article is not None and reading.article.published is None
+    assert reading.article.paragraphs == ("Posted", "The body starts here.")
+    assert reading.article.warnings[0].reason.startswith("header guessed: no date line")
 
 
 def _problems(tmp_path: Path, name: str, content: bytes) -> list[Problem]:
