@@ -41,6 +41,8 @@ class Role:
 
 @dataclass
 class Header:
+    """What the header holds, which line is what, and where the body starts."""
+
     title: str
     dek: str = ""
     authors: tuple[str, ...] = ()
@@ -163,7 +165,7 @@ def _read_dated(
         header.roles[start] = Role("byline", note="with the date")
     else:
         above = _take_byline(lines, above, header, counts)
-    if not header.authors and header.body_start < len(lines):
+    if not header.authors:
         _byline_below(lines, header)
     _read_above(lines, above, header, counts)
 
@@ -171,19 +173,23 @@ def _read_dated(
 def _take_byline(
     lines: list[str], above: list[int], header: Header, counts: Counter[str]
 ) -> list[int]:
-    """Take the byline (and a job-title line under it) from the end of ``above``."""
+    """Take the byline (and a job-title line under it) from the end of ``above``; a line
+    that is a headline repeat, a caption or printed again elsewhere is no byline."""
     rest = list(above)
-    if rest and is_role_line(lines[rest[-1]]) and len(rest) > 1:
+    if len(rest) > 1 and is_role_line(lines[rest[-1]]):
         header.roles[rest.pop()] = Role("byline", note="job title")
-    if not rest:
+    line = lines[rest[-1]] if rest else ""
+    if (
+        not line
+        or fold(line) == fold(header.title)
+        or split_caption(line)
+        or counts[fold(line)] > 1
+    ):
         return rest
-    line = lines[rest[-1]]
-    names = byline_names(line)
-    if names and fold(line) != fold(header.title) and not split_caption(line):
-        if counts[fold(line)] < 2:
-            header.authors = names
-            header.roles[rest.pop()] = Role("byline")
-    elif _BY.match(line) and not split_caption(line):
+    if names := byline_names(line):
+        header.authors = names
+        header.roles[rest.pop()] = Role("byline")
+    elif _BY.match(line):
         index = rest.pop()
         header.roles[index] = Role("byline", note="not understood")
         header.warnings.append((index + 1, f"byline not understood, no authors: {line[:80]!r}"))
@@ -269,7 +275,10 @@ def _read_undated(lines: list[str], window: list[int], header: Header, at: int |
     if at is None:
         reason = "no date line below the headline"
     else:
-        reason = f"the date on line {window[at] + 1} follows lines no header has"
+        reason = (
+            f"the date on line {window[at] + 1} is below more than {MAX_GUESSED} lines that"
+            " are no headline, byline or caption"
+        )
     start = f"line {body + 1}" if body < len(lines) else "the end"
     header.warnings.append(
         (None, f"header guessed: {reason}; read as undated, with body from {start}")
