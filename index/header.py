@@ -101,7 +101,8 @@ def _anchors(lines: list[str], window: list[int], k: int) -> bool:
 
 def read_header(lines: list[str], counts: Counter[str]) -> Header:
     """Read the header of ``lines`` (cleaned, blank lines kept); ``counts`` holds how often
-    each folded line occurs in the file. Raises ``ValueError`` when there is no headline."""
+    each folded line (a caption's text without its credit) occurs in the file. Raises
+    ``ValueError`` when there is no headline."""
     first = _headline(lines)
     header = Header(lines[first], roles={first: Role("headline")})
     window = _window(lines, first)

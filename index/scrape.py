@@ -187,24 +187,21 @@ def _split_bio(
     return [p for p in paragraphs if p not in bios], bios
 
 
-def parse_text(
-    text: str, source: str, key: str, notes: Iterable[tuple[int | None, str]] = ()
-) -> Reading:
-    """Read one plain-text scrape. Never raises: a file that cannot be read as an article
-    gives a ``Reading`` with a ``Problem``. ``notes`` are warnings from decoding."""
-    printed = [clean_text(line) for line in text.split("\n")]
-    lines = list(printed)
-    credits = _credit_lines(lines)
-    counts = Counter(fold(line) for line in lines if line)
-    try:
-        header = read_header(lines, counts)
-    except ValueError as error:
-        return Reading(None, Problem(source, str(error)))
-    rest = [i for i, line in enumerate(lines) if line and i not in header.roles]
-    glued = _glued_junk(lines, rest)
-    body = _Body(lines, printed, header)
-    body.read(rest)
-    paragraphs, bios = _split_bio(_paragraphs(lines, body.candidates), header.authors)
+def _repeat_key(line: str) -> str:
+    """What a line is compared by to find repeats: a caption's text without its credit."""
+    caption = split_caption(line)
+    return fold(caption.text if caption else line)
+
+
+def _place_sections(
+    body: _Body,
+    paragraphs: list[_Paragraph],
+    bios: list[_Paragraph],
+    glued: tuple[int, str] | None,
+    credits: dict[int, int],
+) -> tuple[Line, ...]:
+    """Every placed line in line order: paragraphs numbered, bios, cut junk and credit lines
+    noted."""
     for number, paragraph in enumerate(paragraphs, start=1):
         for index in paragraph.lines:
             body.place(index, "paragraph", number, "joined" if len(paragraph.lines) > 1 else "")
@@ -217,9 +214,31 @@ def parse_text(
         body.placed[index] = Line(line.number, line.text, line.section, line.index, JUNK_CUT + junk)
     for index, above in credits.items():
         line = body.placed[above]
-        note = f"{CREDIT_OF}{above + 1}"
-        body.placed[index] = Line(index + 1, printed[index], line.section, line.index, note)
-    placed = tuple(body.placed[i] for i in sorted(body.placed))
+        body.placed[index] = Line(
+            index + 1, body.printed[index], line.section, line.index, f"{CREDIT_OF}{above + 1}"
+        )
+    return tuple(body.placed[i] for i in sorted(body.placed))
+
+
+def parse_text(
+    text: str, source: str, key: str, notes: Iterable[tuple[int | None, str]] = ()
+) -> Reading:
+    """Read one plain-text scrape. Never raises: a file that cannot be read as an article
+    gives a ``Reading`` with a ``Problem``. ``notes`` are warnings from decoding."""
+    printed = [clean_text(line) for line in text.split("\n")]
+    lines = list(printed)
+    credits = _credit_lines(lines)
+    counts = Counter(_repeat_key(line) for line in lines if line)
+    try:
+        header = read_header(lines, counts)
+    except ValueError as error:
+        return Reading(None, Problem(source, str(error)))
+    rest = [i for i, line in enumerate(lines) if line and i not in header.roles]
+    glued = _glued_junk(lines, rest)
+    body = _Body(lines, printed, header)
+    body.read(rest)
+    paragraphs, bios = _split_bio(_paragraphs(lines, body.candidates), header.authors)
+    placed = _place_sections(body, paragraphs, bios, glued, credits)
     if not paragraphs and not body.captions.items:
         return Reading(None, Problem(source, "no body text after the header"), placed)
     warnings = [ParseWarning(source, reason, line) for line, reason in [*notes, *header.warnings]]
