@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from index.text import clean_text
+from index.text import clean_text, memoised
 
 MAX_BYLINE_CHARS = 200
 MAX_NAME_WORDS = 5
@@ -60,7 +59,7 @@ def _without_affiliation(part: str) -> str:
     return name if name and name_like(name) else part
 
 
-@lru_cache(maxsize=1024)
+@memoised
 def byline_names(line: str) -> tuple[str, ...] | None:
     """The names in a byline, or None when ``line`` does not read as one.
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from index.bylines import name_like
 from index.model import Caption
+from index.text import memoised
 
 MAX_CREDIT_CHARS = 120
 _PARENTHESISED = re.compile(r"^(?P<text>.*\S)\s*\((?P<credit>[^()]{2,120})\)$")
@@ -90,7 +90,7 @@ def credit_form(credit: str) -> str | None:
     return next((name for name, matches in CREDIT_FORMS if matches(credit)), None)
 
 
-@lru_cache(maxsize=4096)
+@memoised
 def split_caption(line: str) -> Caption | None:
     """The caption if ``line`` ends in a photo credit: ``… 2016. (GREG BAKER/AFP/Getty
     Images)``, ``… (Photo by Lena Ortiz)``, ``… Courtesy of Hillcrest Observatory``."""

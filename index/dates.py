@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
 from dateutil.parser import ParserError, parser, parserinfo
+
+from index.text import memoised
 
 MAX_DATE_CHARS = 80
 """Longer text is never a date line."""
@@ -45,7 +46,7 @@ class _NewsDates(parserinfo):
 _PARSER = parser(_NewsDates())
 
 
-@lru_cache(maxsize=1024)
+@memoised
 def parse_date(text: str) -> date | None:
     """The calendar date ``text`` prints, or None unless it is a complete date and nothing else.
 
@@ -111,7 +112,7 @@ def _trailing_date(text: str) -> tuple[str, date] | None:
     return None
 
 
-@lru_cache(maxsize=1024)
+@memoised
 def read_dateline(line: str) -> Dateline | None:
     """Read a header line as dates (with labels, and a byline sharing the line), or None.
 
