@@ -10,9 +10,9 @@ JUNK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for reason, pattern in (
         (
             "share links",
+            # one way only to split a line into words: no backtracking blow-up on long lines
             r"^(?:(?:share|tweet|email|e-mail|print|twitter|facebook|whatsapp|linkedin|reddit"
-            r"|telegram|pinterest|copy(?: link)?|link|x|comments?|flipboard|bluesky)"
-            r"(?:\s*[|/·•,]\s*|\s+|$))+$",
+            r"|telegram|pinterest|copy|link|x|comments?|flipboard|bluesky)(?:[\s|/·•,]+|$))+$",
         ),
         (
             "share prompt",

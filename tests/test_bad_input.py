@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from index import sources
 from index.articles import read_articles
 from index.build import build_index
+from index.endmatter import junk_reason
 from index.model import Article, Problem
 from tests.conftest import REFERENCE
 
@@ -149,3 +151,10 @@ def test_two_feeds_reusing_an_id_are_reported_with_both_sources(tmp_path: Path) 
     [problem] = report.problems
     assert problem.source == f"{tmp_path / 'b.jsonl'}:1"
     assert f"first seen in {tmp_path / 'a.jsonl'}:1" in problem.reason
+
+
+def test_junk_patterns_do_not_backtrack_on_long_lines() -> None:
+    line = "copy link " * 24 + "and the rest of a sentence."
+    started = time.perf_counter()
+    assert junk_reason(line) is None
+    assert time.perf_counter() - started < 1  # the old pattern took about 20 s here
