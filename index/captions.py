@@ -10,7 +10,7 @@ from index.model import Caption
 from index.text import memoised
 
 MAX_CREDIT_CHARS = 120
-_PARENTHESISED = re.compile(r"^(?P<text>.*\S)\s*\((?P<credit>[^()]{2,120})\)$")
+_PARENTHESISED = re.compile(rf"^(?P<text>.*\S)\s*\((?P<credit>[^()]{{2,{MAX_CREDIT_CHARS}}})\)$")
 _TRAILING = re.compile(
     r"^(?P<text>.*\S)\s+(?:[|–—]\s+)?(?P<credit>(?:(?:photo(?:graph)?|picture|image|credit"
     r"|illustration)s?\s*:|(?:photo\s+)?courtesy\s+of\b|photo\s+by\b)\s*[^\s()].{1,100})$",
