@@ -12,10 +12,12 @@ from typing import Any
 
 import click
 
-from index.articles import expected_items
+from index.articles import expected_items, read_file
 from index.build import BuildFailed, BuildReport, build_index
+from index.explain import describe
 from index.generations import IndexUnavailable, default_index_root
 from index.model import Article, Problem
+from index.scrape import Reading
 from search.engine import Searcher
 from search.request import (
     DEFAULT_PER_PAGE,
@@ -25,7 +27,7 @@ from search.request import (
     SearchResponse,
     Sort,
 )
-from search.serialize import response_json
+from search.serialize import article_json, response_json
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLES = PROJECT_ROOT / "samples"
@@ -64,9 +66,22 @@ def _list_problems(problems: list[Problem]) -> None:
             click.echo(f"  {problem}", err=True)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _list_warnings(report: BuildReport) -> None:
+    if report.warnings:
+        heading = f"{_count(len(report.warnings), 'warning')} (indexed, but read with a guess):"
+        click.echo(heading, err=True)
+        for warning in report.warnings:
+            click.echo(f"  {warning}", err=True)
+
+
 def _summary(report: BuildReport) -> str:
     return (
         f"indexed {report.indexed} articles, skipped {len(report.problems)}, "
+        f"{_count(len(report.warnings), 'warning')}, "
         f"in {report.seconds:.2f} s ({report.articles_per_second:.0f} articles/s); "
         f"generation {report.generation}"
     )
@@ -107,7 +122,53 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
             f"reindex failed, the previous index (if any) still serves: {error}"
         ) from None
     _list_problems(problems)
+    _list_warnings(report)
     click.echo(_summary(report))
+
+
+def _reading_json(reading: Reading) -> dict[str, Any]:
+    """A reading as JSON: the article as the API sends it, with its source, warnings, junk and
+    where each line went; or the problem."""
+    if reading.article is None:
+        problem = reading.problem
+        return {"source": problem.source if problem else "", "problem": str(problem)}
+    article = reading.article
+    return {
+        "source": article.source,
+        "article": article_json(article),
+        "warnings": [{"line": w.line, "reason": w.reason} for w in article.warnings],
+        "lines": [
+            {
+                "line": ln.number,
+                "section": ln.section,
+                "index": ln.index,
+                "note": ln.note,
+                "text": ln.text,
+            }
+            for ln in reading.lines
+        ],
+    }
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+def parse(file: Path, as_json: bool) -> None:
+    """Show how FILE is read before indexing it: headline, dek, authors, dates, each
+    paragraph numbered, each caption with its credit, the bio, the junk and the warnings,
+    each with the lines it came from. Exits with 1 when the file (or a record) cannot be read.
+    """
+    readings = read_file(file)
+    if as_json:
+        output = [_reading_json(reading) for reading in readings]
+        click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+    else:
+        for number, reading in enumerate(readings):
+            if number:
+                click.echo()
+            click.echo("\n".join(describe(reading, str(file))))
+    if any(reading.problem for reading in readings):
+        sys.exit(1)
 
 
 def _bold(fragment_text: str, marks: tuple[tuple[int, int], ...], color: bool) -> str:

@@ -15,7 +15,7 @@ from index import generations
 from index.articles import read_articles
 from index.columns import write_columns
 from index.impacts import FORMAT_VERSION, Bm25, write_impacts
-from index.model import Article, Problem
+from index.model import Article, ParseWarning, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
 from index.vocabulary import write_vocabulary
 
@@ -29,10 +29,12 @@ class BuildFailed(Exception):
 
 @dataclass
 class BuildReport:
-    """What a build did: counts, problems with their reasons, and timing."""
+    """What a build did: counts, problems with their reasons, warnings, and timing."""
 
     indexed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    """What was guessed or repaired in articles that were indexed (see ``Article.warnings``)."""
     seconds: float = 0.0
     generation: str = ""
 
@@ -99,6 +101,7 @@ def write_generation(
                     seen[item.id] = item.source
                     writer.add_document(**article_fields(item))
                     report.indexed += 1
+                    report.warnings.extend(item.warnings)
             if isinstance(item, Problem):
                 report.problems.append(item)
             if progress:

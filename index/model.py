@@ -1,10 +1,17 @@
-"""Plain data carried from the parsers to the index: articles and per-file problems."""
+"""Plain data carried from the parsers to the index: articles, per-file problems and warnings,
+and where each line of a scrape went."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+
+
+def article_id(key: str) -> str:
+    """A stable id from a stable key (the file's path below its source folder, or a record
+    id); a file name that is not UTF-8 keeps its bytes."""
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,7 @@ class Article:
 
     Dates are plain calendar dates (``datetime.date``) as printed in the source:
     scrapes carry no time of day or time zone, so none is invented. ``id`` is
-    stable across reindexes (see ``index.articles.article_id``) and
+    stable across reindexes (see ``article_id``) and
     ``content_hash`` changes whenever any parsed field changes.
     """
 
@@ -38,6 +45,8 @@ class Article:
     dek: str = ""
     """The standfirst printed under the headline, if any."""
     content_hash: str = field(default="", compare=False)
+    warnings: tuple[ParseWarning, ...] = field(default=(), compare=False)
+    """What the parser had to guess or repair to read this article (not indexed)."""
 
     def with_hash(self) -> Article:
         """Return a copy whose ``content_hash`` is computed from the parsed fields."""
@@ -70,3 +79,32 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """An article was indexed, but part of it had to be guessed or repaired: where, and what."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
+SECTIONS = ("headline", "dek", "byline", "date", "caption", "paragraph", "bio", "junk")
+"""Where a line of a scrape can go: every non-blank line goes to exactly one."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """Where one non-blank line of a scrape went: its section, which paragraph or caption
+    (1-based) it is part of, and a note (the junk's reason, "repeated", "joined")."""
+
+    number: int
+    text: str
+    section: str
+    index: int | None = None
+    note: str = ""

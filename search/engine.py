@@ -346,6 +346,7 @@ class Searcher:
         return Article(
             id=stored["id"],
             title=stored.get("title", ""),
+            dek=stored.get("dek", ""),
             authors=tuple(filter(None, stored.get("authors", "").split(","))),
             published=_date(stored.get("published")),
             updated=_date(stored.get("updated")),

@@ -26,9 +26,10 @@ FIELD_WEIGHTS = {
     "credits": 0.2,
 }
 """How much a match in each section counts; byline, bio and credit matches count little.
-A headline holding the whole query still ranks first through the headline bucket,
-so the title weight only tunes partial matches; tuned on the Cranfield and CISI
-collections and confirmed on Medline (docs/decisions.md)."""
+The dek counts as the headline does (measured with each abstract's lead as a dek, see
+docs/decisions.md). A headline holding the whole query still ranks first through the
+headline bucket, so the title weight only tunes partial matches; tuned on the Cranfield
+and CISI collections and confirmed on Medline (docs/decisions.md)."""
 
 LOW_WEIGHT_FIELDS = frozenset({"bio", "credits"})
 """Sections whose matches alone mark a hit as a weak, labelled match (ranked below others)."""

@@ -89,6 +89,7 @@ def article_json(article: Article) -> dict[str, Any]:
     """A whole article as JSON data (the article endpoint's body)."""
     return {
         **_head(article),
+        "dek": article.dek,
         "paragraphs": list(article.paragraphs),
         "captions": [
             {"index": number, "text": caption.text, "credit": caption.credit}

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import MAX_FILE_BYTES, parse_date, read_articles, split_authors
-from index.model import Article, Problem
+from index.articles import MAX_FILE_BYTES, read_articles, read_scrape
+from index.bylines import split_authors
+from index.captions import credit_form
+from index.dates import parse_date
+from index.endmatter import is_bio, junk_reason
+from index.model import Article, Line, Problem
+from index.scrape import JUNK_CUT, parse_text
+from index.sources import SourceFile
 from tests.conftest import FIXTURES, REFERENCE
 
 ARTICLE_FIXTURES = FIXTURES / "articles"
@@ -21,16 +27,56 @@ def _parse_one(path: Path) -> Article:
     return item
 
 
-def _as_expected(article: Article) -> dict[str, object]:
+FIELDS = (
+    "title",
+    "dek",
+    "authors",
+    "published",
+    "updated",
+    "paragraphs",
+    "captions",
+    "bio",
+    "junk",
+    "warnings",
+)
+"""Every expected parse states every field; the fixture test compares them one by one."""
+
+
+def _as_expected(article: Article, junk: list[str] | None = None) -> dict[str, object]:
     return {
         "title": article.title,
+        "dek": article.dek,
         "authors": list(article.authors),
         "published": article.published.isoformat() if article.published else None,
         "updated": article.updated.isoformat() if article.updated else None,
         "paragraphs": list(article.paragraphs),
         "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
         "bio": article.bio,
+        "junk": junk or [],
+        "warnings": [{"line": w.line, "reason": w.reason} for w in article.warnings],
     }
+
+
+def _parsed_fixture(path: Path) -> list[dict[str, object]]:
+    """Each article of a fixture in the expected files' form (a scrape's junk lines too)."""
+    if path.suffix == ".jsonl":
+        items = list(read_articles([path]))
+        assert not [i for i in items if isinstance(i, Problem)]
+        return [_as_expected(item) for item in items if isinstance(item, Article)]
+    reading = read_scrape(SourceFile(path, path.name, str(path)))
+    assert reading.article, reading.problem
+    return [_as_expected(reading.article, _junk(reading.lines))]
+
+
+def _junk(lines: tuple[Line, ...]) -> list[str]:
+    """The junk lines, and junk cut from the end of a line, in line order."""
+    junk = []
+    for line in lines:
+        if line.section == "junk":
+            junk.append(line.text)
+        elif line.note.startswith(JUNK_CUT):
+            junk.append(line.note.removeprefix(JUNK_CUT))
+    return junk
 
 
 def test_reference_article_parses_exactly() -> None:
@@ -59,16 +105,19 @@ def _fixture_cases() -> list[Path]:
 
 
 def test_there_are_enough_fixtures() -> None:
-    assert len(_fixture_cases()) >= 12
+    assert len(_fixture_cases()) >= 17 + 30
 
 
 @pytest.mark.parametrize("path", _fixture_cases(), ids=lambda p: p.name)
 def test_fixture_parses_as_expected(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    items = list(read_articles([path]))
-    assert not [i for i in items if isinstance(i, Problem)]
-    parsed = [_as_expected(item) for item in items if isinstance(item, Article)]
-    assert parsed == (expected if isinstance(expected, list) else [expected])
+    expected = expected if isinstance(expected, list) else [expected]
+    parsed = _parsed_fixture(path)
+    assert len(parsed) == len(expected)
+    for number, (got, want) in enumerate(zip(parsed, expected, strict=True), start=1):
+        assert set(want) == set(FIELDS), f"article {number}: the expected file names every field"
+        for field in FIELDS:
+            assert got[field] == want[field], f"article {number}, field {field!r}"
 
 
 def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
@@ -97,6 +146,19 @@ def test_ids_are_stable_and_content_hash_tracks_changes(tmp_path: Path) -> None:
         ("13/45/2017", None),
         ("Smarch 4, 2017", None),
         ("yesterday", None),
+        ("Tuesday, December 2, 2026", date(2026, 12, 2)),
+        ("December 2, 2026 8:15 AM ET", date(2026, 12, 2)),
+        ("Dec. 2nd, 2026", date(2026, 12, 2)),
+        ("12/2/26", date(2026, 12, 2)),
+        ("12/2/69", date(1969, 12, 2)),
+        ("Tue, 02 Dec 2026 08:15:00 GMT", date(2026, 12, 2)),
+        ("Wed, 03 Dec 2026 01:00:00 +0900", date(2026, 12, 3)),
+        ("Tue 2 Dec 2026 08.15 GMT", date(2026, 12, 2)),
+        ("May 4", None),
+        ("2017", None),
+        ("10 10 10", None),
+        ("8:15 AM ET", None),
+        ("Joshua Philipp", None),
     ],
 )
 def test_parse_date(text: str, expected: date | None) -> None:
@@ -110,11 +172,99 @@ def test_parse_date(text: str, expected: date | None) -> None:
         ("By Ana Silva and Tom Reed", ("Ana Silva", "Tom Reed")),
         ("Ana Silva, Tom Reed and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
         ("Ana Silva, Tom Reed, and Li Wei", ("Ana Silva", "Tom Reed", "Li Wei")),
-        ("BY ana silva & Tom Reed", ("ana silva", "Tom Reed")),
+        ("BY ANA SILVA & Tom Reed", ("ANA SILVA", "Tom Reed")),
+        ("By Ana Silva, Staff Writer", ("Ana Silva",)),
+        ("By Ana Silva | Senior Correspondent", ("Ana Silva",)),
+        ("By Hannah Park for Scoop", ("Hannah Park",)),
+        ("Li Wei in Seoul", ("Li Wei",)),
+        ("Reuters", ("Reuters",)),
+        ("By The Associated Press", ("The Associated Press",)),
+        ("José María Pérez y Ana de la Cruz", ("José María Pérez", "Ana de la Cruz")),
+        ("Nguyễn Văn An", ("Nguyễn Văn An",)),
+        ("Tuesday", ()),
+        ("Staff Writer", ()),
+        ("A harbour seal rests on a floating dock.", ()),
+        ("By Ana Silva and 2 others", ()),
+        ("Volunteers count seals at low tide", ()),
     ],
 )
 def test_split_authors(byline: str, names: tuple[str, ...]) -> None:
     assert split_authors(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("credit", "form"),
+    [
+        ("JOHANNES EISELE/AFP/Getty Images", "agency slashes"),
+        ("AP Photo/Ahn Young-joon", "agency slashes"),
+        ("Photo by Lena Ortiz", "photo words"),
+        ("Photograph: Lena Ortiz", "photo words"),
+        ("File Photo", "photo words"),
+        ("Courtesy of Hillcrest Observatory", "courtesy"),
+        ("Hannah Park for Scoop", "name for outlet"),
+        ("Yonhap via Reuters", "via"),
+        ("Reuters", "picture agency"),
+        ("Getty Images", "photo words"),
+        ("NATO", None),
+        ("VIDEO", None),
+        ("file", None),
+        ("via Bloomberg", None),
+        ("and/or", None),
+        ("24/7", None),
+        ("in Korean", None),
+    ],
+)
+def test_credit_forms(credit: str, form: str | None) -> None:
+    assert credit_form(credit) == form
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("twitter", "share links"),
+        ("Facebook | Twitter | Email", "share links"),
+        ("Share this article", "share prompt"),
+        ("Advertisement", "advertisement"),
+        ("Story continues below advertisement", "advertisement"),
+        ("Reporting by Ana Silva; Editing by Tom Reed", "sign-off"),
+        ("(Additional reporting by Li Wei in Seoul)", "sign-off"),
+        ("Sign up for our newsletter", "newsletter prompt"),
+        ("Read more: Ferry fares rise", "read more"),
+        ("More on this story", "read more"),
+        ("© 2026 The Scoop. All rights reserved.", "copyright"),
+        ("###", "end mark"),
+        ("The share price fell by a third.", None),
+        ("Reporting by the Guardian showed the plan was late.", None),
+        ("Print runs were cut.", None),
+    ],
+)
+def test_junk_patterns(line: str, reason: str | None) -> None:
+    assert junk_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "authors", "bio"),
+    [
+        ("Hannah Park is a reporter at the Scoop.", ("Hannah Park",), True),
+        ("Park covers food for the Scoop.", ("Hannah Park",), True),
+        ("Park is a business reporter.", ("Hannah Park",), True),
+        ("Park is not sure he will run again.", ("Hannah Park",), False),
+        ("Tom Reed is the Scoop’s education reporter.", ("Ana Silva", "Tom Reed"), True),
+        ("Ana Silva is a reporter.", (), False),
+        ("About the author: Ana Silva writes on transport.", (), True),
+    ],
+)
+def test_a_bio_is_about_an_author_of_the_byline(
+    paragraph: str, authors: tuple[str, ...], bio: bool
+) -> None:
+    assert is_bio(paragraph, authors) is bio
+
+
+def test_a_date_label_with_no_date_below_it_anchors_nothing() -> None:
+    reading = parse_text("Headline Here\n\nPosted\n\nThe body starts here.\n", "x.txt", "x")
+    assert reading.article is not None and reading.article.published is None
+    assert reading.article.paragraphs == ("Posted", "The body starts here.")
+    assert reading.article.warnings[0].reason.startswith("header guessed: no date line")
 
 
 def _problems(tmp_path: Path, name: str, content: bytes) -> list[Problem]:
@@ -130,11 +280,6 @@ def _problems(tmp_path: Path, name: str, content: bytes) -> list[Problem]:
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"\n\n   \n", "empty file"),
         ("image.txt", bytes(range(256)) * 4, "binary file"),
-        (
-            "bad-bytes.txt",
-            b"Headline\n\nBody text" + b"\x81\x8d\x8f\x90\x9d\xff\xfe",
-            "undecodable",
-        ),
         ("no-headline.txt", b"5/4/2017\n\nThe body starts here.\n", "no recognisable headline"),
         ("long-headline.txt", b"word " * 200 + b"\n\nbody\n", "no recognisable headline"),
         ("only-header.txt", b"A Headline\n\nJoshua Philipp\n5/4/2017\n", "no body text"),

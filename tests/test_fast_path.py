@@ -15,8 +15,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index import generations
-from index.articles import parse_record
 from index.build import article_fields, write_arrays
+from index.jsonl import parse_record
 from index.schema import build_schema
 from search import buckets, facets, filters
 from search.engine import Searcher
