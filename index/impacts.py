@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 
 FORMAT_VERSION = 2
 """Bump whenever the arrays below (or how they are computed) change: a generation whose
@@ -86,15 +85,20 @@ def field_file(folder: Path, fieldname: str, part: str) -> Path:
 IMPACT_PARTS = ("hashes", "indptr", "docs", "impacts")
 
 
-def _postings(reader: IndexReader, fieldname: str, term: bytes) -> Iterator[tuple[int, float]]:
-    """(global docnum, term frequency) of every posting of a term, across segments."""
+def _postings(reader: IndexReader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The global document numbers and term frequencies of a term's postings, across segments."""
+    docs: list[int] = []
+    weights: list[float] = []
     for leaf, offset in reader.leaf_readers():
-        if (fieldname, term) not in leaf:
+        try:
+            matcher = leaf.postings(fieldname, term)
+        except TermNotFound:  # the term is in another segment only
             continue
-        matcher = leaf.postings(fieldname, term)
         while matcher.is_active():
-            yield matcher.id() + offset, matcher.weight()
+            docs.append(matcher.id() + offset)
+            weights.append(matcher.weight())
             matcher.next()
+    return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 def _field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
@@ -119,11 +123,12 @@ def write_field(reader: IndexReader, folder: Path, fieldname: str, bm25: Bm25) -
     norms = bm25.k1 * ((1 - b) + b * _field_lengths(reader, fieldname) / average)
     keyed: list[tuple[int, np.ndarray, np.ndarray]] = []
     for term in reader.lexicon(fieldname):
-        postings = np.array(list(_postings(reader, fieldname, term)), dtype=np.float64)
-        if not len(postings):
+        all_docs, tf = _postings(reader, fieldname, term)
+        if not len(all_docs):
             continue
-        docs, tf = postings[:, 0].astype(np.int32), postings[:, 1]
-        idf = _idf(reader.doc_frequency(fieldname, term), doc_count)
+        docs = all_docs.astype(np.int32)
+        # Whoosh's document frequency counts every posting, deleted documents' included.
+        idf = _idf(len(docs), doc_count)
         impacts = idf * (tf * (bm25.k1 + 1)) / (tf + norms[docs])
         keyed.append((term_hash(term), docs, impacts.astype(np.float32)))
     keyed.sort(key=lambda item: item[0])
