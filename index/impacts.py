@@ -127,8 +127,7 @@ def write_field(reader: IndexReader, folder: Path, fieldname: str, bm25: Bm25) -
         if not len(all_docs):
             continue
         docs = all_docs.astype(np.int32)
-        # Whoosh's document frequency counts every posting, deleted documents' included.
-        idf = _idf(len(docs), doc_count)
+        idf = _idf(reader.doc_frequency(fieldname, term), doc_count)
         impacts = idf * (tf * (bm25.k1 + 1)) / (tf + norms[docs])
         keyed.append((term_hash(term), docs, impacts.astype(np.float32)))
     keyed.sort(key=lambda item: item[0])
