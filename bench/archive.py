@@ -116,12 +116,12 @@ def cache_key(engine: str) -> str:
     if engine == "sqlite":
         import sqlite3
 
-        return f"sqlite{sqlite3.sqlite_version}"
+        return f"sqlite-{sqlite3.sqlite_version}"
     from importlib import metadata
 
     package = {"whoosh-textbook": "whoosh3"}.get(engine, engine)
     try:
-        return f"{package}{metadata.version(package)}"
+        return f"{package}-{metadata.version(package)}"
     except metadata.PackageNotFoundError:
         return package
 
