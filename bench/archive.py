@@ -63,6 +63,10 @@ class WorkerError(RuntimeError):
     """A worker failed; the message is the last line it printed to stderr."""
 
 
+class KilledWorker(WorkerError):
+    """A worker was killed by a signal from outside (a shared machine): worth one retry."""
+
+
 def call_worker(task: dict[str, Any], timeout_s: float, relay: bool = False) -> dict[str, Any]:
     """Run ``python -m bench.archive_worker`` on ``task``; relay its stderr lines if asked."""
     with tempfile.TemporaryDirectory(prefix="scoop-archive-out-") as tmp:
@@ -90,6 +94,8 @@ def call_worker(task: dict[str, Any], timeout_s: float, relay: bool = False) -> 
                 proc.wait()
                 raise WorkerError(f"worker timed out after {timeout_s:g} s") from None
             reader.join(timeout=10)
+        if proc.returncode < 0:
+            raise KilledWorker(f"killed by signal {-proc.returncode} (not by the harness)")
         if proc.returncode != 0:
             shown = [line for line in lines if line.strip()]
             raise WorkerError(shown[-1] if shown else f"exit status {proc.returncode}")
@@ -110,12 +116,12 @@ def cache_key(engine: str) -> str:
     if engine == "sqlite":
         import sqlite3
 
-        return f"sqlite{sqlite3.sqlite_version}"
+        return f"sqlite-{sqlite3.sqlite_version}"
     from importlib import metadata
 
     package = {"whoosh-textbook": "whoosh3"}.get(engine, engine)
     try:
-        return f"{package}{metadata.version(package)}"
+        return f"{package}-{metadata.version(package)}"
     except metadata.PackageNotFoundError:
         return package
 
@@ -222,7 +228,12 @@ class Archive:
             "cap_s": self.args.query_cap,
         }
         try:
-            result = call_worker(task, self.args.query_cap + self.args.timeout)
+            try:
+                result = call_worker(task, self.args.query_cap + self.args.timeout)
+            except KilledWorker as exc:
+                self.notes.append(f"{engine}: the first query round was {exc}; ran it again")
+                self.log(f"{engine}: query round {exc}; running it again")
+                result = call_worker(task, self.args.query_cap + self.args.timeout)
         except WorkerError as exc:
             self.fail(engine, f"query round failed: {exc}")
             return None
