@@ -188,7 +188,8 @@ def _print_response(response: SearchResponse, color: bool) -> None:
     for notice in response.notices:
         click.echo(f"note: {notice}")
     first = (response.request.page - 1) * response.request.per_page
-    click.echo(f"{response.total} results for {response.query!r} ({response.took_ms:.0f} ms)")
+    total = f"{response.total}" if response.total_exact else f"at least {response.total}"
+    click.echo(f"{total} results for {response.query!r} ({response.took_ms:.0f} ms)")
     for rank, hit in enumerate(response.hits, start=first + 1):
         when = hit.published.isoformat() if hit.published else "undated"
         byline = ", ".join(hit.authors)

@@ -64,6 +64,8 @@ class Answer:
     page: tuple[PageItem, ...]
     facets: Facets
     bucket_counts: dict[Bucket, int]
+    total_exact: bool = True
+    """False when a phrase's candidates outran the phrase budget (``search.phrases``)."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,12 @@ def _all_words_total(parsed: ParsedQuery, counts: dict[Bucket, int]) -> int | No
     return counts.get(Bucket.HEADLINE, 0) + counts.get(Bucket.ALL_WORDS, 0)
 
 
+UNCHECKED_NOTICE = (
+    "A phrase of the query is in more articles than one search checks word by word: "
+    "these are its best-scoring matches, and the total counts only the articles checked."
+)
+
+
 class Searcher:
     """Answers search requests against the current generation of an index root.
 
@@ -171,7 +179,7 @@ class Searcher:
             answer = self._answer(opened, request, parsed)
             hits = self._hits(opened, parsed, answer.page)
             suggestion = self._suggestion(opened, request, parsed, answer.total)
-        notices = list(parsed.notices)
+        notices = [*parsed.notices, *([] if answer.total_exact else [UNCHECKED_NOTICE])]
         all_words_total = _all_words_total(parsed, answer.bucket_counts)
         if len(parsed.words) > 1 and answer.total and not all_words_total:
             notices.append(
@@ -188,6 +196,7 @@ class Searcher:
             suggestion=suggestion,
             notices=tuple(notices),
             all_words_total=all_words_total,
+            total_exact=answer.total_exact,
         )
 
     def _answer(self, opened: Opened, request: SearchRequest, parsed: ParsedQuery) -> Answer:
@@ -215,6 +224,7 @@ class Searcher:
             page=page,
             facets=facets.facets(opened.columns, ranked.mask, request.year, where),
             bucket_counts={bucket: int(counts[bucket]) for bucket in Bucket},
+            total_exact=not evaluator.work.unchecked,
         )
 
     def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:

@@ -6,9 +6,10 @@ exclusions subtract them, date ranges compare the date column. Scores equal what
 Whoosh's own matchers compute for the same tree (the reference path in
 ``search/reference.py``); the tests hold the two side by side.
 
-Whoosh is still asked for what only positions can answer: a phrase's candidates
-(documents holding all its words, from the arrays) are verified against the
-postings' positions. Every other node is pure numpy, whatever the number of matches.
+Whoosh's postings are still read for what only positions can answer: a phrase's
+candidates (documents holding all its words, from the arrays) are verified against
+their positions within a per-request budget (``search.phrases``). Every other node
+is pure numpy, whatever the number of matches.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from index.columns import EPOCH_ORDINAL, MICROSECONDS_PER_DAY, NO_DAY
 from search.columns import Columns
 from search.expansion import Expander
+from search.phrases import PhraseChecker
 from search.scoring import Impacts
 
 CONSTANT_SCORE = 1.0
@@ -48,6 +50,8 @@ class Work:
     """Term columns read from the impact arrays."""
     verified: int = 0
     """Phrase candidates checked against Whoosh positions."""
+    unchecked: dict[wq.Phrase, int] = field(default_factory=dict)
+    """Phrases whose candidates outran the request's budget: how many went unchecked."""
     fallbacks: list[str] = field(default_factory=list)
     """Query nodes evaluated by iterating Whoosh's matcher (none for the query language)."""
 
@@ -64,6 +68,7 @@ class Evaluator:
         self.expander = expander
         self.size = columns.doc_count
         self.work = Work()
+        self.phrases = PhraseChecker(searcher)
         self._phrases: dict[wq.Phrase, np.ndarray] = {}
         """Verified documents of each phrase, for this evaluator's request."""
 
@@ -206,33 +211,20 @@ class Evaluator:
             holds[docs] += 1
         words_needed = len(columns)
         candidates = np.flatnonzero((holds == words_needed) & self.columns.live)
-        found.mask[self._verified(node, candidates)] = True
+        found.mask[self._verified(node, candidates, found.scores)] = True
         found.scores[~found.mask] = 0.0
         return found
 
-    def _verified(self, node: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
-        """The candidates (ascending) where Whoosh's positions show the phrase; a request
+    def _verified(self, node: wq.Phrase, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """The candidates (ascending) where the positions show the phrase; a request
         asks for the same phrase in several queries (main, every word, where matched)."""
         if node not in self._phrases:
-            self._phrases[node] = self._positions(node, candidates)
+            checked = self.phrases.verify(node, candidates, scores)
+            self._phrases[node] = checked.docs
+            self.work.verified = self.phrases.checked
+            if checked.unchecked:
+                self.work.unchecked[node] = checked.unchecked
         return self._phrases[node]
-
-    def _positions(self, node: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
-        self.work.verified += len(candidates)
-        if not len(candidates):
-            return candidates
-        matcher = node.matcher(self.searcher, self.searcher.boolean_context())
-        kept: list[int] = []
-        for docnum in candidates.tolist():
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                kept.append(docnum)
-        return np.array(kept, dtype=np.int64)
 
     def _date_range(self, node: wq.NumericRange) -> Match:
         days = np.asarray(self.columns.days[node.fieldname], dtype=np.int64)

@@ -160,6 +160,9 @@ class SearchResponse:
     notices: tuple[str, ...] = ()
     all_words_total: int | None = None
     """For plain-word queries, how many articles contain every word (they rank first)."""
+    total_exact: bool = True
+    """False when a phrase had more candidates than one search checks: ``total`` is then
+    a lower bound (the page still holds the best-scoring verified matches)."""
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
         "query": response.query,
         "total": response.total,
         "all_words_total": response.all_words_total,
+        "total_exact": response.total_exact,
         "page": response.request.page,
         "per_page": response.request.per_page,
         "took_ms": response.took_ms,
