@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import news_analyzer
 from index.schema import SECTION_SEPARATOR
+from search import postings
 from search.request import BodyFragment, CaptionMatch, Fragment
 from search.scoring import Impacts
 
@@ -181,16 +182,14 @@ class Occurrences:
         holding = self._holding(fieldname, text)
         if not holding or (fieldname, text) not in self.reader:
             return {}
-        matcher = self.reader.postings(fieldname, text)
-        found: dict[int, list[Occurrence]] = {}
-        for docnum in holding:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-            if matcher.id() == docnum:
-                found[docnum] = list(matcher.value_as("characters"))
-        return found
+        fmt = self.reader.schema[fieldname].format
+        if fmt is None:  # a field without postings holds no occurrences
+            return {}
+        decode = fmt.decoder("characters")
+        return {
+            docnum: list(decode(value))
+            for docnum, value in postings.values(self.reader, fieldname, text, holding)
+        }
 
 
 def match_spans(

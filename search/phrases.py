@@ -17,6 +17,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
+from search import postings
+
 PHRASE_CHECKS = 1000
 """Candidate documents one request may check against positions, over all its phrases."""
 
@@ -60,22 +62,16 @@ class PhraseChecker:
     def _adjacent(self, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
         """Whoosh's ordered, slop-1 phrase rule: word ``i`` at position ``start + i``.
         Word by word over the surviving documents, so a rare pairing stops early."""
-        fmt = self.searcher.schema[node.fieldname].format
+        field = self.searcher.schema[node.fieldname]
         reader = self.searcher.reader()
         starts: dict[int, set[int]] | None = None
         for offset, word in enumerate(node.words):
-            term = self.searcher.schema[node.fieldname].to_bytes(word)
-            postings = reader.postings(node.fieldname, term)
             wanted = docs.tolist() if starts is None else sorted(starts)
             found: dict[int, set[int]] = {}
-            for docnum in wanted:
-                if postings.is_active() and postings.id() < docnum:
-                    postings.skip_to(docnum)
-                if not postings.is_active():
-                    break
-                if postings.id() != docnum:
-                    continue
-                here = {p - offset for p in fmt.decode_positions(postings.value())}
+            for docnum, value in postings.values(
+                reader, node.fieldname, field.to_bytes(word), wanted
+            ):
+                here = {p - offset for p in field.format.decode_positions(value)}
                 if starts is not None:
                     here &= starts[docnum]
                 if here:

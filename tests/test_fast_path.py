@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.reading import IndexReader
 
 from index import generations
 from index.build import article_fields, write_arrays
 from index.jsonl import parse_record
 from index.schema import build_schema
-from search import buckets, facets, filters
+from search import buckets, facets, filters, postings
 from search.engine import Searcher
 from search.query import read_query
 from search.reference import ReferenceSearcher
@@ -198,3 +199,30 @@ def test_no_query_form_walks_whoosh_matchers(fast: Searcher, query: str) -> None
 def test_ranked_ids_match_the_reference_order(fast: Searcher, reference: ReferenceSearcher) -> None:
     for query in ("harbour bridge flood", "what happened to the cannery after the flood"):
         assert fast.ranked_ids(query) == reference.ranked_ids(query)
+
+
+def _every_posting(reader: IndexReader, fieldname: str, text: bytes) -> dict[int, bytes]:
+    """Whoosh's own walk of a term's postings (deleted documents filtered out)."""
+    matcher = reader.postings(fieldname, text)
+    found = {}
+    while matcher.is_active():
+        found[matcher.id()] = matcher.value()
+        matcher.next()
+    return found
+
+
+@pytest.mark.parametrize("word", ["the", "harbour", "flood", "jazz", "tunnel"])
+def test_seeking_postings_reads_what_whoosh_walks(fast: Searcher, word: str) -> None:
+    """``search.postings`` bisects inside Whoosh's blocks; over both segments (the deleted
+    document among them) it yields exactly Whoosh's values for the documents asked."""
+    reader = fast._current().searcher.reader()
+    text = reader.schema["body"].to_bytes(word)
+    expected = _every_posting(reader, "body", text)
+    if word == "the":  # in most documents: its postings span Whoosh's 128-posting blocks
+        assert len(expected) > 128
+    live = [docnum for docnum in range(reader.doc_count_all()) if not reader.is_deleted(docnum)]
+    rng = random.Random(word)
+    for size in (1, 3, 17, len(live)):
+        asked = sorted(rng.sample(live, size))
+        got = dict(postings.values(reader, "body", text, asked))
+        assert got == {docnum: expected[docnum] for docnum in asked if docnum in expected}
