@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import fold
 from search.expansion import Expander
+from search.questions import as_typed
 from search.ranking import FIELD_WEIGHTS
 from search.request import Scope
 
@@ -319,7 +320,7 @@ def headline_phrase(parsed: ParsedQuery, schema: Schema) -> wq.Query:
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:
     """Parse user text; malformed syntax is read as plain words with a notice, never an error."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    text = as_typed(" ".join(unicodedata.normalize("NFC", text).split()), TYPED_FIELD_NAMES)
     notices: list[str] = []
     typed = text.split()
     if len(typed) > MAX_TERMS and not _is_plain(text):
