@@ -143,13 +143,20 @@ class Evaluator:
         into.scores += found.scores
 
     def _and(self, node: wq.And) -> Match:
-        children = [self._node(child) for child in node.subqueries]
-        if not children:
+        """Every child must match; once none is left the rest are not evaluated (a long
+        question's every-word test is usually empty after a few words)."""
+        found: Match | None = None
+        for child in node.subqueries:
+            match = self._node(child)
+            if found is None:
+                found = match
+            else:
+                found.mask &= match.mask
+                found.scores += match.scores
+            if not found.mask.any():
+                return self.empty()
+        if found is None:
             return self.empty()
-        found = children[0]
-        for child in children[1:]:
-            found.mask &= child.mask
-            found.scores += child.scores
         found.scores[~found.mask] = 0.0
         return self._boosted(node, found)
 

@@ -115,7 +115,7 @@ def _syntax_problem(text: str) -> str | None:
     if text.count("[") != text.count("]") or text.count("{") != text.count("}"):
         return "an unbalanced range bracket"
     for token in text.split():
-        if token in {"-", "+", "*", "?", "~", "^"}:
+        if token in {"+", "*", "~", "^"}:  # a lone "-" or "?" is prose (search.questions)
             return f"a lone {token!r}"
         if token.endswith(":") and token[:-1].lower() in TYPED_FIELD_NAMES:
             return f"{token!r} with nothing after it"

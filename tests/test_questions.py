@@ -33,6 +33,14 @@ from search.request import SearchRequest, SearchResponse
         ("ferry OR council", "ferry OR council"),
         ("ferry AND council", "ferry AND council"),
         ("notable ORCHESTRA", "notable ORCHESTRA"),
+        ("difficult - even impossible -- to draw", "difficult even impossible to draw"),
+        ("hypertrophy \u2014 stimulus", "hypertrophy stimulus"),
+        ("four authors (Bauer, Duncan, and Land)", "four authors Bauer, Duncan, and Land"),
+        ("the (unbalanced bracket", "the unbalanced bracket"),
+        ("(ferry OR bridge) council", "(ferry OR bridge) council"),
+        ("harbour -(bridge ferry)", "harbour -(bridge ferry)"),
+        ("title:(bridge ferry) flood", "title:(bridge ferry) flood"),
+        ("-ferry", "-ferry"),
     ],
 )
 def test_prose_punctuation_is_text_and_syntax_stays_syntax(typed: str, read: str) -> None:

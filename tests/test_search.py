@@ -139,9 +139,9 @@ def test_query_language(searcher: Searcher, query: str, expected: set[str]) -> N
     ("query", "problem", "read_as"),
     [
         ('"harbour bridge', "unmatched quote", "harbour bridge"),
-        ("(harbour bridge", "opening bracket", "harbour bridge"),
-        ("harbour bridge)", "closing bracket", "harbour bridge"),
-        ("harbour - bridge", "lone '-'", "harbour bridge"),
+        ("(harbour OR bridge", "opening bracket", "harbour OR bridge"),
+        ("harbour OR bridge)", "closing bracket", "harbour OR bridge"),
+        ("harbour + bridge", "lone '+'", "harbour bridge"),
         ("title: bridge", "'title:' with nothing after it", "bridge"),
         ("* bridge", "lone '*'", "bridge"),
         ("published:[abc TO def] bridge", "could not make sense of", "abc TO def bridge"),
@@ -157,6 +157,13 @@ def test_malformed_queries_are_read_as_plain_words_with_a_notice(
     assert response.query == read_as
     notice = response.notices[0]
     assert problem in notice and notice.endswith(read_as)
+
+
+@pytest.mark.parametrize("query", ["(harbour bridge", "harbour bridge)", "harbour - bridge"])
+def test_prose_punctuation_is_no_malformed_syntax(searcher: Searcher, query: str) -> None:
+    response = run(searcher, query)
+    assert (response.query, response.notices) == ("harbour bridge", ())
+    assert found(searcher, query) == found(searcher, "harbour bridge")
 
 
 def test_nothing_but_syntax_is_not_an_error(searcher: Searcher) -> None:
