@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,9 @@ from rapidfuzz.process import extract
 from index.impacts import ARRAYS_DIR
 from index.vocabulary import WORDS_FILE, frequency_file
 
+NEAR_CACHE_SIZE = 256
+"""Fuzzy scans a generation's vocabulary remembers (each a list of word positions)."""
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -21,6 +24,10 @@ class Vocabulary:
 
     words: list[str]
     frequency: dict[str, np.ndarray]
+    _nearby: dict[tuple[str, int, int], list[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Recent fuzzy scans, shared by the fields of a query and by repeated queries."""
 
     @classmethod
     def open(cls, folder: Path) -> Vocabulary:
@@ -39,16 +46,26 @@ class Vocabulary:
         counts = self.frequency.get(fieldname)
         if counts is None:
             return []
-        start, end = self._range(word[:prefix])
-        found = extract(
-            word,
-            self.words[start:end],
-            scorer=Levenshtein.distance,
-            score_cutoff=distance,
-            limit=None,
-        )
-        places = sorted(start + place for _, _, place in found)
+        places = self._near(word, distance, prefix)
         return [self.words[place] for place in places if counts[place] > 0][:limit]
+
+    def _near(self, word: str, distance: int, prefix: int) -> list[int]:
+        """Positions (ascending) of every word within ``distance`` of ``word`` sharing its
+        first ``prefix`` characters, in any field: one scan serves all of a query's fields."""
+        key = (word, distance, prefix)
+        if key not in self._nearby:
+            if len(self._nearby) >= NEAR_CACHE_SIZE:
+                self._nearby.pop(next(iter(self._nearby)))
+            start, end = self._range(word[:prefix])
+            found = extract(
+                word,
+                self.words[start:end],
+                scorer=Levenshtein.distance,
+                score_cutoff=distance,
+                limit=None,
+            )
+            self._nearby[key] = sorted(start + place for _, _, place in found)
+        return self._nearby[key]
 
     def completions(
         self, prefix: str, weights: dict[str, int], limit: int

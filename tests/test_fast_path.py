@@ -226,3 +226,12 @@ def test_seeking_postings_reads_what_whoosh_walks(fast: Searcher, word: str) -> 
         asked = sorted(rng.sample(live, size))
         got = dict(postings.values(reader, "body", text, asked))
         assert got == {docnum: expected[docnum] for docnum in asked if docnum in expected}
+
+
+def test_a_fuzzy_word_scans_the_vocabulary_once_for_every_field(corpus_root: Path) -> None:
+    searcher = Searcher(corpus_root)
+    vocabulary = searcher._current().vocabulary
+    response = searcher.search(SearchRequest(query="harbuor~ cannerry~"))
+    searcher.close()
+    assert response.total
+    assert sorted(word for word, _, _ in vocabulary._nearby) == ["cannerry", "harbuor"]
