@@ -26,6 +26,7 @@ from index.impacts import Bm25, impact_fields
 from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
 from search import buckets, facets, filters, highlight, suggest
+from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline
 from search.columns import Columns
 from search.expansion import Expander
 from search.facets import Facets
@@ -105,8 +106,8 @@ class Opened:
                 "run `python manage.py reindex`"
             ) from None
 
-    def evaluator(self) -> Evaluator:
-        return Evaluator(self.impacts, self.columns, self.searcher, self.expander)
+    def evaluator(self, deadline: Deadline | None = None) -> Evaluator:
+        return Evaluator(self.impacts, self.columns, self.searcher, self.expander, deadline)
 
     def read(self, text: str, scope: Scope) -> ParsedQuery:
         """What the user typed, parsed, with its expansions bounded."""
@@ -131,6 +132,17 @@ def _all_words_total(parsed: ParsedQuery, counts: dict[Bucket, int]) -> int | No
     return counts.get(Bucket.HEADLINE, 0) + counts.get(Bucket.ALL_WORDS, 0)
 
 
+UNMARKED_NOTICE = "The search reached its time limit before marking the matches on this page."
+
+
+def _budget_notices(answer: Answer, cut_short: bool, deadline: Deadline) -> list[str]:
+    """What the phrase and time budgets left out, in words."""
+    if cut_short:
+        return [TIME_NOTICE, UNMARKED_NOTICE]
+    notices = [] if answer.total_exact else [UNCHECKED_NOTICE]
+    return [*notices, UNMARKED_NOTICE] if deadline.ran_out else notices
+
+
 UNCHECKED_NOTICE = (
     "A phrase of the query is in more articles than one search checks word by word: "
     "these are its best-scoring matches, and the total counts only the articles checked."
@@ -144,8 +156,10 @@ class Searcher:
     new generation on the first request after a reindex switched.
     """
 
-    def __init__(self, index_root: Path) -> None:
+    def __init__(self, index_root: Path, seconds: float = SEARCH_SECONDS) -> None:
         self.index_root = Path(index_root)
+        self.seconds = seconds
+        """The time budget of one search (``search.budget``)."""
         self._lock = threading.RLock()
         self._open: Opened | None = None
 
@@ -173,13 +187,19 @@ class Searcher:
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run one search request: ranked, filtered, faceted, paged and highlighted."""
         started = time.perf_counter()
+        deadline = Deadline(self.seconds)
         with self._lock:
             opened = self._current()
             parsed = opened.read(request.query, request.scope)
-            answer = self._answer(opened, request, parsed)
-            hits = self._hits(opened, parsed, answer.page)
-            suggestion = self._suggestion(opened, request, parsed, answer.total)
-        notices = [*parsed.notices, *([] if answer.total_exact else [UNCHECKED_NOTICE])]
+            answer = self._answer(opened, request, parsed, deadline)
+            cut_short = deadline.ran_out
+            hits = self._hits(opened, parsed, answer.page, deadline)
+            suggestion = (
+                None
+                if deadline.ran_out
+                else self._suggestion(opened, request, parsed, answer.total)
+            )
+        notices = [*parsed.notices, *_budget_notices(answer, cut_short, deadline)]
         all_words_total = _all_words_total(parsed, answer.bucket_counts)
         if len(parsed.words) > 1 and answer.total and not all_words_total:
             notices.append(
@@ -196,12 +216,14 @@ class Searcher:
             suggestion=suggestion,
             notices=tuple(notices),
             all_words_total=all_words_total,
-            total_exact=answer.total_exact,
+            total_exact=answer.total_exact and not cut_short,
         )
 
-    def _answer(self, opened: Opened, request: SearchRequest, parsed: ParsedQuery) -> Answer:
+    def _answer(
+        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline
+    ) -> Answer:
         """Match, bucket, facet and page the request over the generation's arrays."""
-        evaluator = opened.evaluator()
+        evaluator = opened.evaluator(deadline)
         allowed = filters.allowed(evaluator, request, parsed)
         sort = request.sort
         if parsed.query is wq.NullQuery:  # browsing: the newest articles first
@@ -250,12 +272,14 @@ class Searcher:
         )
 
     def _hits(
-        self, opened: Opened, parsed: ParsedQuery, page: tuple[PageItem, ...]
+        self, opened: Opened, parsed: ParsedQuery, page: tuple[PageItem, ...], deadline: Deadline
     ) -> tuple[Hit, ...]:
-        """The page's hits with their highlights: the only stored text a search reads."""
+        """The page's hits with their highlights: the only stored text a search reads (past
+        the time budget, the hits are shown unmarked)."""
         searcher = opened.searcher
         reader = searcher.reader()
-        terms = highlight.match_terms(parsed.query, reader)
+        marked = highlight.MatchTerms() if deadline.passed() else None
+        terms = marked or highlight.match_terms(parsed.query, reader)
         weights = highlight.term_weights(searcher, terms)
         docnums = [item.docnum for item in page]
         occurrences = highlight.Occurrences(reader, docnums, opened.impacts)

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import EPOCH_ORDINAL, MICROSECONDS_PER_DAY, NO_DAY
+from search.budget import Deadline, unlimited
 from search.columns import Columns
 from search.expansion import Expander
 from search.phrases import PhraseChecker
@@ -60,7 +61,12 @@ class Evaluator:
     """Evaluates query trees against one generation: its arrays and its Whoosh searcher."""
 
     def __init__(
-        self, impacts: Impacts, columns: Columns, searcher: WhooshSearcher, expander: Expander
+        self,
+        impacts: Impacts,
+        columns: Columns,
+        searcher: WhooshSearcher,
+        expander: Expander,
+        deadline: Deadline | None = None,
     ) -> None:
         self.impacts = impacts
         self.columns = columns
@@ -68,7 +74,8 @@ class Evaluator:
         self.expander = expander
         self.size = columns.doc_count
         self.work = Work()
-        self.phrases = PhraseChecker(searcher)
+        self.deadline = deadline or unlimited()
+        self.phrases = PhraseChecker(searcher, deadline=self.deadline)
         self._phrases: dict[wq.Phrase, np.ndarray] = {}
         """Verified documents of each phrase, for this evaluator's request."""
 
@@ -87,7 +94,7 @@ class Evaluator:
         return found
 
     def _node(self, node: wq.Query) -> Match:
-        if node is wq.NullQuery:
+        if node is wq.NullQuery or self.deadline.passed():
             return self.empty()
         if isinstance(node, wq.Or):
             return self._or(node)
@@ -133,6 +140,8 @@ class Evaluator:
             for child in node.subqueries:
                 self._add(into, child)
             return
+        if self.deadline.passed():
+            return
         if isinstance(node, wq.Term) and (column := self._column(node)) is not None:
             docs, impacts = column
             into.mask[docs] = True
@@ -162,7 +171,10 @@ class Evaluator:
 
     def _and_not(self, node: wq.AndNot) -> Match:
         found = self._node(node.a)
-        found.mask &= ~self._node(node.b).mask
+        excluded = self._node(node.b).mask
+        if self.deadline.ran_out:  # a cut-short exclusion would let excluded articles in
+            return self.empty()
+        found.mask &= ~excluded
         found.scores[~found.mask] = 0.0
         return found
 
@@ -180,6 +192,8 @@ class Evaluator:
 
     def _not(self, node: wq.Not) -> Match:
         excluded = self._node(node.query).mask
+        if self.deadline.ran_out:
+            return self.empty()
         mask = np.asarray(self.columns.live, dtype=bool) & ~excluded
         return Match(mask, np.where(mask, CONSTANT_SCORE * node.boost, 0.0))
 

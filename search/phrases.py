@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
 from search import postings
+from search.budget import Deadline, unlimited
 
 PHRASE_CHECKS = 1000
 """Candidate documents one request may check against positions, over all its phrases."""
@@ -34,9 +35,12 @@ class Checked:
 class PhraseChecker:
     """Verifies phrases for one request, within its budget of candidate checks."""
 
-    def __init__(self, searcher: WhooshSearcher, budget: int | None = None) -> None:
+    def __init__(
+        self, searcher: WhooshSearcher, budget: int | None = None, deadline: Deadline | None = None
+    ) -> None:
         self.searcher = searcher
         self.budget = PHRASE_CHECKS if budget is None else budget
+        self.deadline = deadline or unlimited()
         self.checked = 0
 
     def verify(self, node: wq.Phrase, candidates: np.ndarray, scores: np.ndarray) -> Checked:
@@ -53,7 +57,7 @@ class PhraseChecker:
         return Checked(docs, len(candidates) - len(chosen))
 
     def _within_budget(self, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        left = max(self.budget - self.checked, 0)
+        left = 0 if self.deadline.passed() else max(self.budget - self.checked, 0)
         if len(candidates) <= left:
             return candidates
         order = np.lexsort((candidates, -scores[candidates]))[:left]

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import NO_DATE
+from search.budget import Deadline
 from search.engine import Answer, Opened, PageItem, Searcher
 from search.expansion import Expander
 from search.facets import WHERE_MATCHED
@@ -38,7 +39,10 @@ from search.request import FacetValue, SearchRequest, Sort
 class ReferenceSearcher(Searcher):
     """A ``Searcher`` whose ranking, filters and facets come from Whoosh alone."""
 
-    def _answer(self, opened: Opened, request: SearchRequest, parsed: ParsedQuery) -> Answer:
+    def _answer(
+        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline
+    ) -> Answer:
+        """Whoosh alone, without a time budget (``deadline`` is not consulted)."""
         searcher = opened.searcher
         allowed = _allowed(searcher, request, parsed)
         where: dict[str, int] = {}

@@ -14,6 +14,7 @@ from werkzeug.exceptions import (
 )
 
 from index.generations import default_index_root
+from search.budget import SEARCH_SECONDS
 from search.engine import Searcher
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,6 +46,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_URL_CHARS": 8000,  # below gunicorn's 8190-byte request line
     "JSON_SORT_KEYS": False,
+    "SEARCH_SECONDS": SEARCH_SECONDS,  # a search's time budget (search.budget)
 }
 
 
@@ -60,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     index_root = Path(app.config["INDEX"] or default_index_root())
-    app.extensions["scoop.searcher"] = Searcher(index_root)
+    app.extensions["scoop.searcher"] = Searcher(index_root, float(app.config["SEARCH_SECONDS"]))
 
     from web import api, pages
 
