@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 MAX_QUERY_CHARS = 1000
 """Long questions pasted from elsewhere fit; their cost is bounded by ``search.query.MAX_TERMS``."""
@@ -183,7 +184,7 @@ class ArticleHighlights:
     bio: Fragment
     notices: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def matched_paragraphs(self) -> tuple[int, ...]:
         """1-based numbers of the paragraphs with at least one mark."""
         return tuple(n for n, fragment in enumerate(self.paragraphs, start=1) if fragment.marks)

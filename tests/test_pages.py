@@ -502,3 +502,22 @@ def test_no_index_is_a_503_page(empty_app: FlaskClient) -> None:
         page, html = get(empty_app, url, status=503)
         assert "503" in text(page.one("p", class_="error-code"))
         assert "manage.py reindex" in html and "/tmp" not in html
+
+
+def test_a_long_article_page_marks_every_matching_paragraph(tmp_path: Path) -> None:
+    """Thousands of paragraphs: each one is marked once (the matched set is built once
+    per page, not once per paragraph, so the page stays linear in the article)."""
+    body = [f"Paragraph {n} about the {'harbour' if n % 2 else 'river'}." for n in range(3000)]
+    root = index_records([{"id": "long", "title": "A long story", "body": body}], tmp_path)
+    client = create_app({"INDEX": str(root)}).test_client()
+    hit = client.get("/api/search", query_string={"q": "harbour"}).get_json()["hits"][0]
+    engine = Searcher(root)
+    highlights = engine.article_highlights(hit["id"], "harbour")
+    engine.close()
+
+    page = client.get(f"/articles/{hit['id']}", query_string={"q": "harbour"})
+
+    assert highlights is not None
+    assert highlights.matched_paragraphs is highlights.matched_paragraphs  # computed once
+    assert highlights.matched_paragraphs == tuple(range(2, 3001, 2))
+    assert page.get_data(as_text=True).count('class="has-match"') == 1500

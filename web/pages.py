@@ -574,6 +574,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         back=links.search() if has_search(request.args) else None,
         unmarked=url_for("pages.article_page", article_id=article_id),
         first_match=highlights.matched_paragraphs[:1],
+        matched=frozenset(highlights.matched_paragraphs),
     )
 
 
