@@ -55,7 +55,8 @@ AUTO_FUZZY = -1
 LONG_WORD_CHARS = 6
 """``word~`` allows one edit, or two for words this long (a swap of two letters is two)."""
 MIN_PREFIX_CHARS = 2
-"""``k*`` would expand to a large part of the vocabulary: a prefix needs two characters."""
+"""``k*`` or ``t??*`` would expand to a large part of the vocabulary: a word needs two
+letters before its first wildcard (``*`` or ``?``)."""
 
 MAIN_FIELDS = ("title", "dek", "body", "captions", "author")
 """Sections whose match makes a full hit; bio and credit matches alone are weak."""
@@ -121,9 +122,9 @@ def _syntax_problem(text: str) -> str | None:
             return f"{token!r} with nothing after it"
         if token.lstrip("-+").startswith(("*", "?")):
             return f"a wildcard at the start of {token!r}"
-    for match in re.finditer(r"(\w+)\*", text):
+    for match in re.finditer(r"(?<![\w*?])(\w+)[*?]", text):  # before a word's first wildcard
         if len(match.group(1)) < MIN_PREFIX_CHARS:
-            return f"a prefix shorter than {MIN_PREFIX_CHARS} characters ({match.group(0)!r})"
+            return f"fewer than {MIN_PREFIX_CHARS} letters before a wildcard ({match.group(0)!r})"
     for match in re.finditer(r"~(\d+)", text):
         if int(match.group(1)) > MAX_FUZZY_DISTANCE:
             return f"a fuzzy distance above {MAX_FUZZY_DISTANCE} ({match.group(0)!r})"
