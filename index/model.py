@@ -14,6 +14,14 @@ def article_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
+def web_link(url: str | None) -> str | None:
+    """``url`` when a page may link to it (an ``http`` or ``https`` address), else None:
+    a feed's ``javascript:`` or ``data:`` URL is kept in the index but never handed out."""
+    if url and url.strip().lower().startswith(("https://", "http://")):
+        return url.strip()
+    return None
+
+
 @dataclass(frozen=True)
 class Caption:
     """A photo caption as printed under the picture, and the photo credit if any."""

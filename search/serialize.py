@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.model import Article
+from index.model import Article, web_link
 from search.request import Hit, SearchResponse
 
 
@@ -18,7 +18,7 @@ def _head(item: Hit | Article) -> dict[str, Any]:
     return {
         "id": item.id,
         "url": article_path(item.id),
-        "source_url": item.url,
+        "source_url": web_link(item.url),
         "title": item.title,
         "authors": list(item.authors),
         "published": item.published.isoformat() if item.published else None,

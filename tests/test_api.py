@@ -27,7 +27,7 @@ from werkzeug.datastructures import Headers
 
 from index.build import build_index
 from manage import cli
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, index_records
 from web import create_app
 
 OPENAPI_FILE = Path(__file__).resolve().parent.parent / "web" / "openapi.json"
@@ -590,3 +590,29 @@ def test_http_conditional_get_and_no_cors_by_default(live_server: str) -> None:
     )
     assert again.status == 304 and again.body == b""
     conforms(again, "/api/search")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        (" HTTP://example.org/b ", "HTTP://example.org/b"),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("//example.org/c", None),
+    ],
+)
+def test_only_web_addresses_are_handed_out_as_source_urls(
+    tmp_path: Path, url: str, shown: str | None
+) -> None:
+    root = index_records(
+        [{"id": "x", "title": "Harbour", "body": ["Harbour."], "url": url}], tmp_path
+    )
+    client = create_app({"INDEX": str(root)}).test_client()
+    hit = client.get("/api/search?q=harbour").get_json()["hits"][0]
+    article = client.get(f"/api/articles/{hit['id']}").get_json()
+    page = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
+    assert hit["source_url"] == article["source_url"] == shown
+    assert ("Originally published at" in page) == (shown is not None)
+    assert "javascript:" not in page.lower() and "data:text" not in page

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
 from index.generations import IndexUnavailable
+from index.model import web_link
 from search.request import (
     MAX_PAGE,
     ArticleHighlights,
@@ -584,3 +585,4 @@ def bylines(authors: Iterable[str]) -> Markup:
 
 
 blueprint.add_app_template_filter(bylines, "byline")
+blueprint.add_app_template_filter(web_link, "web_link")
