@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real server process (``manage.py serve``, gunicorn, 2 workers) on the sample index.
+@contextmanager
+def serving(index_root: Path, log: Path) -> Iterator[str]:
+    """The real server process (``manage.py serve``, gunicorn, 2 workers) on ``index_root``.
 
-    Yields its base URL; on teardown it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
-    Its output goes to a file: a pipe nobody reads fills up and blocks the access log.
+    Yields its base URL; afterwards it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
+    Its output goes to ``log``: a pipe nobody reads fills up and blocks the access log.
     """
     port = _free_port()
-    log = tmp_path_factory.mktemp("live-server") / "server.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [
@@ -70,7 +70,7 @@ def live_server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) ->
                 str(ROOT / "manage.py"),
                 "serve",
                 "--index",
-                str(sample_index),
+                str(index_root),
                 "--port",
                 str(port),
                 "--workers",
@@ -94,11 +94,20 @@ def live_server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) ->
             process.wait()
             raise RuntimeError(f"the server did not start:\n{log.read_text()}")
         time.sleep(0.2)
-    yield base
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise RuntimeError("the server did not stop within 30 s of Ctrl-C") from None
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise RuntimeError("the server did not stop within 30 s of Ctrl-C") from None
     assert process.returncode == 0, log.read_text()
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on the sample index, for the whole session."""
+    with serving(sample_index, tmp_path_factory.mktemp("live-server") / "server.log") as base:
+        yield base

@@ -27,6 +27,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.conftest import index_records, serving
+
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
@@ -318,3 +320,57 @@ def test_screenshots(
                 assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         finally:
             shots.close()
+
+
+HOSTILE = [
+    {
+        "id": "script",
+        "title": "Harbour <script>window.__owned = 1</script> vote",
+        "authors": ['<img src=x onerror="window.__owned = 2">'],
+        "body": [
+            "The harbour board met. <b onmouseover=alert(1)>bold</b> &lt;i&gt; & <broken",
+            "Harbour " + "x" * 10_000 + " ends here.",
+            "Harbour \u202eright-to-left override\u202c then the rest.",
+        ],
+        "captions": [{"text": "Harbour <svg onload=alert(1)>", "credit": "\u202eKCOTS"}],
+        "url": "javascript:window.__owned = 3",
+    }
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("hostile")
+    with serving(index_records(HOSTILE, folder), folder / "server.log") as base:
+        yield base
+
+
+@pytest.mark.parametrize("where", ["search", "article"])
+def test_hostile_text_runs_nothing_injects_nothing_and_fits_a_phone(
+    browser: Browser, hostile_server: str, where: str
+) -> None:
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        page = phone.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(hostile_server + "/search?q=harbour")
+        if where == "article":
+            page.locator(".hit-title a").first.click()
+            page.wait_for_load_state()
+            expect(page.locator(".story-body")).to_be_visible()
+        assert page.evaluate("window.__owned") is None
+        assert dialogs == []
+        injected = (
+            "img:not(.brand-mark), b, [onerror], [onload], [onmouseover], a[href^='javascript']"
+        )
+        assert page.locator(f":is({injected})").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        isolated = page.evaluate(
+            """() => [...document.querySelectorAll(
+                   '.hit-title a, .fragment-text, .story-body p, .byline bdi, q')]
+                 .map((el) => getComputedStyle(el).unicodeBidi)"""
+        )
+        assert isolated and set(isolated) == {"isolate"}
+    finally:
+        phone.close()

@@ -580,8 +580,8 @@ def article_page(article_id: str) -> ResponseReturnValue:
 
 
 def bylines(authors: Iterable[str]) -> Markup:
-    """``Grace Liang and Amara Nwosu``, escaped."""
-    return _markup_and(list(authors))
+    """``Grace Liang and Amara Nwosu``, escaped, each name bidi-isolated (``<bdi>``)."""
+    return _markup_and([Markup("<bdi>{}</bdi>").format(name) for name in authors])
 
 
 blueprint.add_app_template_filter(bylines, "byline")
