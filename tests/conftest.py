@@ -24,6 +24,10 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 """CI runs every property test with the same examples (CI=true), so a red run is repeatable."""
 
+os.environ.setdefault("SCOOP_RATELIMIT_ENABLED", "false")
+"""Rate limits off for the suite (its one client sends thousands of requests), the real
+server included; tests/test_limits.py turns them on with small limits."""
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 REFERENCE = SAMPLES / "articles" / "000_a3014da985c4d46f.txt"

@@ -11,11 +11,14 @@ from werkzeug.exceptions import (
     MethodNotAllowed,
     RequestEntityTooLarge,
     RequestURITooLarge,
+    TooManyRequests,
 )
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from index.generations import default_index_root
 from search.budget import SEARCH_SECONDS
 from search.engine import Searcher
+from web.limits import LIMITS, limiter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -47,6 +50,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "MAX_URL_CHARS": 8000,  # below gunicorn's 8190-byte request line
     "JSON_SORT_KEYS": False,
     "SEARCH_SECONDS": SEARCH_SECONDS,  # a search's time budget (search.budget)
+    "PROXY_COUNT": 0,  # reverse proxies whose X-Forwarded-For is trusted (web.limits)
 }
 
 
@@ -54,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py`` if present, then ``SCOOP_*``
     environment variables (``SCOOP_INDEX=/srv/index``), then ``config`` (for tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DEFAULT_CONFIG)
+    app.config.from_mapping(DEFAULT_CONFIG, **LIMITS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("SCOOP")
     if config:
@@ -64,8 +68,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     index_root = Path(app.config["INDEX"] or default_index_root())
     app.extensions["scoop.searcher"] = Searcher(index_root, float(app.config["SEARCH_SECONDS"]))
 
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_COUNT"]))  # type: ignore[method-assign]
+
     from web import api, pages
 
+    limiter.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
 
@@ -97,6 +105,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                     f"{request.method} is not allowed for {request.path}; "
                     f"use {', '.join(error.valid_methods)}."
                 )
+            if isinstance(error, TooManyRequests):
+                detail = f"Too many requests from your address (the limit is {detail}); {AGAIN}"
             return problem_response(status, error.name, detail), status, headers
         return render_template("error.html", status=status, error=error), status, headers
 
@@ -108,6 +118,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     return app
 
+
+AGAIN = "try again after the number of seconds in the Retry-After header."
 
 INDEX_UNAVAILABLE = (
     "The archive's search index is not available right now; the operator can build it "

@@ -17,6 +17,7 @@ from index.generations import IndexUnavailable
 from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json
 from web import index_unavailable, is_api_path, problem_response, searcher
+from web.limits import limit, limiter
 from web.params import search_request
 
 OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")
@@ -63,6 +64,7 @@ def _not_modified(etag: str) -> Response | None:
 
 
 @blueprint.get("/api/search")
+@limiter.limit(limit("RATELIMIT_SEARCH"))
 def search() -> ResponseReturnValue:
     """Ranked, highlighted, faceted results as JSON."""
     wanted = search_request(request.args)
@@ -75,6 +77,7 @@ def search() -> ResponseReturnValue:
 
 
 @blueprint.get("/api/suggest")
+@limiter.limit(limit("RATELIMIT_SUGGEST"))
 def suggest() -> ResponseReturnValue:
     """Autocomplete: completions of what has been typed so far."""
     prefix = request.args.get("q", "")
@@ -90,6 +93,7 @@ def suggest() -> ResponseReturnValue:
 
 
 @blueprint.get("/api/articles/<article_id>")
+@limiter.limit(limit("RATELIMIT_ARTICLES"))
 def article(article_id: str) -> ResponseReturnValue:
     """One whole article as structured data."""
     engine = searcher(current_app)

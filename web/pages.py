@@ -35,6 +35,7 @@ from search.request import (
     Sort,
 )
 from web import index_unavailable, searcher
+from web.limits import limit, limiter
 from web.params import search_request
 
 blueprint = Blueprint("pages", __name__)
@@ -464,6 +465,7 @@ def within_chain(search: SearchRequest, query: str) -> str:
 
 
 @blueprint.get("/search")
+@limiter.limit(limit("RATELIMIT_SEARCH"))
 def search_page() -> ResponseReturnValue:
     """The front page, or a page of results with facets, timeline and paging."""
     links = Links(request.args)
@@ -548,6 +550,7 @@ def article_blocks(highlights: ArticleHighlights) -> tuple[list[Block], list[Blo
 
 
 @blueprint.get("/articles/<article_id>")
+@limiter.limit(limit("RATELIMIT_ARTICLES"))
 def article_page(article_id: str) -> ResponseReturnValue:
     """One whole article; arriving from a search (``?q=``) marks the query's matches."""
     links = Links(request.args)
