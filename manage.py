@@ -279,6 +279,11 @@ def serve(index_root: Path, host: str, port: int, workers: int) -> None:
     from web import create_app
 
     app = create_app({"INDEX": str(index_root)})
+    if app.debug:
+        raise click.UsageError(
+            "debug mode (SCOOP_DEBUG or FLASK_DEBUG) shows tracebacks to anyone and is for "
+            "development only; `serve` refuses it. Unset it, or use `flask --app web run --debug`."
+        )
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

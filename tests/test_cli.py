@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import REFERENCE, ROOT, SAMPLES
 
 
@@ -118,3 +120,10 @@ def test_search_bad_options_say_what_is_wrong(sample_index: Path) -> None:
     )
     result = manage("search", '"unbalanced', "--index", str(sample_index))
     assert result.returncode == 0 and "read as plain words" in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["SCOOP_DEBUG", "FLASK_DEBUG"])
+def test_serve_refuses_debug_mode(sample_index: Path, variable: str) -> None:
+    result = manage("serve", "--index", str(sample_index), "--port", "1", env={variable: "1"})
+    assert result.returncode == 2
+    assert "debug mode" in result.stderr and "refuses" in result.stderr
