@@ -265,6 +265,10 @@ def search(
         _print_response(response, color=sys.stdout.isatty())
 
 
+THREADS = 16
+"""Threads per worker: each connection being read or answered holds one (docs/decisions.md)."""
+
+
 @cli.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -289,6 +293,10 @@ def serve(index_root: Path, host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads, so a slow or idle connection holds one thread, not a whole worker.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", THREADS)
+            self.cfg.set("keepalive", 5)
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 5)
             # gunicorn's maximum, above the app's MAX_URL_CHARS: the app answers 414 itself

@@ -106,3 +106,23 @@ def test_serve_refuses_a_bad_port() -> None:
     )
     assert answer.returncode == 2
     assert "70000" in answer.stderr
+
+
+def test_slow_connections_do_not_starve_the_server(live_server: str) -> None:
+    """Eight clients dribbling one header byte at a time (loopback, ended by the test) each
+    hold one thread, not a worker: a normal query still answers."""
+    host, port = live_server.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=5) for _ in range(8)]
+    try:
+        for connection in slow:
+            connection.sendall(b"GET /search?q=harbour HTTP/1.1\r\nHost: slow\r\n")
+        time.sleep(0.5)
+        for connection in slow:
+            connection.sendall(b"X")
+        for _ in range(3):
+            url = f"{live_server}/api/search?q=harbour+bridge"
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                assert answer.status == 200
+    finally:
+        for connection in slow:
+            connection.close()
