@@ -80,7 +80,8 @@ class Expander:
     def bound(self, query: wq.Query) -> tuple[wq.Query, tuple[str, ...]]:
         """The query with every expanding node replaced by an ``Or`` of its terms (at most
         ``MAX_EXPANSIONS`` each, ``MAX_QUERY_EXPANSIONS`` in all), and a notice for each cut."""
-        notices: list[str] = []
+        over_each: dict[str, None] = {}
+        over_all: dict[str, None] = {}
         left = MAX_QUERY_EXPANSIONS
 
         def bound(node: wq.Query) -> wq.Query:
@@ -89,16 +90,10 @@ class Expander:
             if isinstance(node, wq.MultiTerm) and fieldname:
                 words = self.words(node)
                 if len(words) > MAX_EXPANSIONS:
-                    notices.append(
-                        f"{_shown(node)} matches more than {MAX_EXPANSIONS} words; "
-                        f"only the first {MAX_EXPANSIONS} were searched."
-                    )
+                    over_each[_shown(node)] = None
                 kept = words[: min(MAX_EXPANSIONS, left)]
                 if len(kept) < min(len(words), MAX_EXPANSIONS):
-                    notices.append(
-                        f"The query's patterns match more than {MAX_QUERY_EXPANSIONS} words in "
-                        f"all; {_shown(node)} and the patterns after it were cut."
-                    )
+                    over_all[_shown(node)] = None
                 left -= len(kept)
                 boost = getattr(node, "boost", 1.0)
                 terms = [wq.Term(fieldname, word, boost=boost) for word in kept]
@@ -107,4 +102,35 @@ class Expander:
                 return node
             return node.apply(bound)
 
-        return bound(query), tuple(dict.fromkeys(notices))
+        return bound(query), _notices(list(over_each), list(over_all))
+
+
+def _listed(patterns: list[str], shown: int = 3) -> str:
+    """``a*``, ``a* and b*``, ``a*, b*, c* and 4 more``."""
+    if len(patterns) <= shown:
+        return (
+            patterns[0] if len(patterns) == 1 else ", ".join(patterns[:-1]) + " and " + patterns[-1]
+        )
+    return f"{', '.join(patterns[:shown])} and {len(patterns) - shown} more"
+
+
+def _notices(over_each: list[str], over_all: list[str]) -> tuple[str, ...]:
+    """At most two notices however many patterns were cut: one per kind of limit."""
+    notices = []
+    if len(over_each) == 1:
+        notices.append(
+            f"{over_each[0]} matches more than {MAX_EXPANSIONS} words; "
+            f"only the first {MAX_EXPANSIONS} were searched."
+        )
+    elif over_each:
+        notices.append(
+            f"{_listed(over_each)} match more than {MAX_EXPANSIONS} words each; "
+            f"only the first {MAX_EXPANSIONS} of each were searched."
+        )
+    if over_all:
+        notices.append(
+            f"The query's patterns match more than {MAX_QUERY_EXPANSIONS} words in all; "
+            f"the first {MAX_QUERY_EXPANSIONS} were searched, so {_listed(over_all)} "
+            "got fewer words or none."
+        )
+    return tuple(notices)

@@ -345,4 +345,11 @@ def test_many_patterns_share_one_expansion_budget(tmp_path: Path) -> None:
     assert any("words in all" in notice for notice in parsed.notices)
     response = searcher.search(SearchRequest(query=query, scope=Scope.BODY))
     assert response.total == 1 and any("words in all" in n for n in response.notices)
+    everywhere = searcher.search(SearchRequest(query=query))  # every pattern in seven fields
+    assert everywhere.notices == (
+        "ba*, be*, bi* and 9 more match more than 200 words each; "
+        "only the first 200 of each were searched.",
+        "The query's patterns match more than 2000 words in all; the first 2000 were "
+        "searched, so ka* and ke* got fewer words or none.",
+    )
     searcher.close()
