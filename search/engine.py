@@ -199,7 +199,11 @@ class Searcher:
                 if deadline.ran_out
                 else self._suggestion(opened, request, parsed, answer.total)
             )
-        notices = [*parsed.notices, *_budget_notices(answer, cut_short, deadline)]
+        notices = [
+            *parsed.notices,
+            *self._within_notices(opened, request),
+            *_budget_notices(answer, cut_short, deadline),
+        ]
         all_words_total = _all_words_total(parsed, answer.bucket_counts)
         if len(parsed.words) > 1 and answer.total and not all_words_total:
             notices.append(
@@ -218,6 +222,15 @@ class Searcher:
             all_words_total=all_words_total,
             total_exact=answer.total_exact and not cut_short,
         )
+
+    def _within_notices(self, opened: Opened, request: SearchRequest) -> list[str]:
+        """What reading the earlier query of "search within" cut or reinterpreted."""
+        if not request.within:
+            return []
+        read = opened.read(request.within, request.scope)  # expansions are remembered
+        return [
+            f"In the earlier search ({request.within[:60]}): {notice}" for notice in read.notices
+        ]
 
     def _answer(
         self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline

@@ -353,3 +353,11 @@ def test_many_patterns_share_one_expansion_budget(tmp_path: Path) -> None:
         "searched, so ka* and ke* got fewer words or none.",
     )
     searcher.close()
+
+
+def test_what_search_within_cut_is_said_too(searcher: Searcher) -> None:
+    response = searcher.search(SearchRequest(query="bridge", within="h* bridge"))
+    assert response.notices == (
+        "In the earlier search (h* bridge): Your query had fewer than 2 letters before a "
+        "wildcard ('h*'), so it was read as plain words: h bridge",
+    )
