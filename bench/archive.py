@@ -606,7 +606,8 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any] | None:
                         "--workers",
                         "2",
                     ],
-                    {},
+                    # One client sends the whole mix from one address: no rate limits.
+                    {"SCOOP_RATELIMIT_ENABLED": "false"},
                 )
             )
         if "sqlite" in builds and not args.no_http_peer:
