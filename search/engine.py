@@ -143,6 +143,13 @@ def _budget_notices(answer: Answer, cut_short: bool, deadline: Deadline) -> list
     return [*notices, UNMARKED_NOTICE] if deadline.ran_out else notices
 
 
+def _within_notices(request: SearchRequest, within: ParsedQuery | None) -> list[str]:
+    """What reading the earlier query of "search within" cut or reinterpreted."""
+    if within is None:
+        return []
+    return [f"In the earlier search ({request.within[:60]}): {notice}" for notice in within.notices]
+
+
 UNCHECKED_NOTICE = (
     "A phrase of the query is in more articles than one search checks word by word: "
     "these are its best-scoring matches, and the total counts only the articles checked."
@@ -191,17 +198,18 @@ class Searcher:
         with self._lock:
             opened = self._current()
             parsed = opened.read(request.query, request.scope)
-            answer = self._answer(opened, request, parsed, deadline)
+            within = opened.read(request.within, request.scope) if request.within else None
+            answer = self._answer(opened, request, parsed, within, deadline)
             cut_short = deadline.ran_out
             hits = self._hits(opened, parsed, answer.page, deadline)
             suggestion = (
                 None
                 if deadline.ran_out
-                else self._suggestion(opened, request, parsed, answer.total)
+                else self._suggestion(opened, request, parsed, within, answer.total)
             )
         notices = [
             *parsed.notices,
-            *self._within_notices(opened, request),
+            *_within_notices(request, within),
             *_budget_notices(answer, cut_short, deadline),
         ]
         all_words_total = _all_words_total(parsed, answer.bucket_counts)
@@ -223,21 +231,17 @@ class Searcher:
             total_exact=answer.total_exact and not cut_short,
         )
 
-    def _within_notices(self, opened: Opened, request: SearchRequest) -> list[str]:
-        """What reading the earlier query of "search within" cut or reinterpreted."""
-        if not request.within:
-            return []
-        read = opened.read(request.within, request.scope)  # expansions are remembered
-        return [
-            f"In the earlier search ({request.within[:60]}): {notice}" for notice in read.notices
-        ]
-
     def _answer(
-        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline
+        self,
+        opened: Opened,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        within: ParsedQuery | None,
+        deadline: Deadline,
     ) -> Answer:
         """Match, bucket, facet and page the request over the generation's arrays."""
         evaluator = opened.evaluator(deadline)
-        allowed = filters.allowed(evaluator, request, parsed)
+        allowed = filters.allowed(evaluator, request, parsed, within)
         sort = request.sort
         if parsed.query is wq.NullQuery:  # browsing: the newest articles first
             mask = evaluator.everything().mask
@@ -262,18 +266,25 @@ class Searcher:
             total_exact=not evaluator.work.unchecked,
         )
 
-    def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:
+    def _count(
+        self, opened: Opened, text: str, request: SearchRequest, within: ParsedQuery | None
+    ) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""
         evaluator = opened.evaluator()
         parsed = opened.read(text, request.scope)
         if parsed.query is wq.NullQuery:
             return 0
-        allowed = filters.allowed(evaluator, request, parsed)
+        allowed = filters.allowed(evaluator, request, parsed, within)
         mask = evaluator.match(parsed.query).mask
         return int(np.count_nonzero(mask if allowed is None else mask & allowed))
 
     def _suggestion(
-        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, total: int
+        self,
+        opened: Opened,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        within: ParsedQuery | None,
+        total: int,
     ) -> str | None:
         if not (parsed.plain and parsed.words):
             return None
@@ -281,7 +292,7 @@ class Searcher:
             opened.searcher,
             parsed.read_as,
             total,
-            lambda text: self._count(opened, text, request),
+            lambda text: self._count(opened, text, request, within),
         )
 
     def _hits(
@@ -291,8 +302,11 @@ class Searcher:
         the time budget, the hits are shown unmarked)."""
         searcher = opened.searcher
         reader = searcher.reader()
-        marked = highlight.MatchTerms() if deadline.passed() else None
-        terms = marked or highlight.match_terms(parsed.query, reader)
+        terms = (
+            highlight.MatchTerms()
+            if deadline.passed()
+            else highlight.match_terms(parsed.query, reader)
+        )
         weights = highlight.term_weights(searcher, terms)
         docnums = [item.docnum for item in page]
         occurrences = highlight.Occurrences(reader, docnums, opened.impacts)

@@ -7,11 +7,16 @@ import numpy as np
 from whoosh import query as wq
 
 from search.matching import Evaluator
-from search.query import ParsedQuery, parse_for_fields, query_text, read_query
+from search.query import ParsedQuery, parse_for_fields, query_text
 from search.request import SearchRequest
 
 
-def allowed(evaluator: Evaluator, request: SearchRequest, parsed: ParsedQuery) -> np.ndarray | None:
+def allowed(
+    evaluator: Evaluator,
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    within: ParsedQuery | None,
+) -> np.ndarray | None:
     """The documents the request's filters allow; None when it has no filter."""
     columns = evaluator.columns
     masks: list[np.ndarray] = []
@@ -23,12 +28,8 @@ def allowed(evaluator: Evaluator, request: SearchRequest, parsed: ParsedQuery) -
         masks.append(columns.year == request.year)
         if request.month is not None:
             masks.append(columns.month == request.month)
-    if request.within:
-        earlier = read_query(
-            evaluator.searcher, request.within, request.scope, evaluator.expander
-        ).query
-        if earlier is not wq.NullQuery:
-            masks.append(evaluator.match(earlier).mask)
+    if within is not None and within.query is not wq.NullQuery:
+        masks.append(evaluator.match(within.query).mask)
     if request.caption_only and parsed.query is not wq.NullQuery:
         schema = evaluator.searcher.schema
         in_captions = parse_for_fields(query_text(parsed), schema, ("captions",))

@@ -180,7 +180,7 @@ class Occurrences:
 
     def _load(self, fieldname: str, text: bytes) -> dict[int, list[Occurrence]]:
         holding = self._holding(fieldname, text)
-        if not holding or (fieldname, text) not in self.reader:
+        if not holding:
             return {}
         fmt = self.reader.schema[fieldname].format
         if fmt is None:  # a field without postings holds no occurrences

@@ -88,14 +88,5 @@ class PhraseChecker:
     def _by_whoosh(self, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
         """Other slops: Whoosh's own span matcher, skipped to each candidate."""
         matcher = node.matcher(self.searcher, self.searcher.boolean_context())
-        kept: list[int] = []
-        for docnum in docs.tolist():
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                kept.append(docnum)
+        kept = [docnum for docnum in docs.tolist() if postings.seek(matcher, docnum)]
         return np.array(kept, dtype=np.int64)

@@ -35,7 +35,7 @@ def values(
             continue
         matcher = _unfiltered(leaf.postings(fieldname, text))
         for local in here:
-            if not _seek(matcher, local):
+            if not seek(matcher, local):
                 if not matcher.is_active():
                     break
                 continue
@@ -47,8 +47,9 @@ def _unfiltered(matcher: Matcher) -> Matcher:
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _seek(matcher: Matcher, target: int) -> bool:
-    """Move ``matcher`` to the first posting at or after ``target``; whether it is there."""
+def seek(matcher: Matcher, target: int) -> bool:
+    """Move ``matcher`` to the first posting at or after ``target``; whether it is there
+    (any Whoosh matcher; a segment's own postings are bisected inside their blocks)."""
     if not matcher.is_active():
         return False
     if isinstance(matcher, W3LeafMatcher):

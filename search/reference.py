@@ -40,9 +40,15 @@ class ReferenceSearcher(Searcher):
     """A ``Searcher`` whose ranking, filters and facets come from Whoosh alone."""
 
     def _answer(
-        self, opened: Opened, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline
+        self,
+        opened: Opened,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        within: ParsedQuery | None,
+        deadline: Deadline,
     ) -> Answer:
-        """Whoosh alone, without a time budget (``deadline`` is not consulted)."""
+        """Whoosh alone, without a time budget: ``request.within`` is read by Whoosh's own
+        expansion here (not ``within``), and ``deadline`` is not consulted."""
         searcher = opened.searcher
         allowed = _allowed(searcher, request, parsed)
         where: dict[str, int] = {}
@@ -67,7 +73,10 @@ class ReferenceSearcher(Searcher):
         ranked = _rank(opened.searcher, parsed, None)
         return tuple(_sorted(ranked, Sort.RELEVANCE, opened.searcher)[:depth])
 
-    def _count(self, opened: Opened, text: str, request: SearchRequest) -> int:
+    def _count(
+        self, opened: Opened, text: str, request: SearchRequest, within: ParsedQuery | None
+    ) -> int:
+        """Whoosh's count under the same filters (``request.within`` read by Whoosh)."""
         searcher = opened.searcher
         parsed = read_query(searcher, text, request.scope)
         allowed = _allowed(searcher, request, parsed)

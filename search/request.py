@@ -162,8 +162,8 @@ class SearchResponse:
     all_words_total: int | None = None
     """For plain-word queries, how many articles contain every word (they rank first)."""
     total_exact: bool = True
-    """False when a phrase had more candidates than one search checks: ``total`` is then
-    a lower bound (the page still holds the best-scoring verified matches)."""
+    """False when a phrase had more candidates than one search checks, or the search
+    stopped at its time budget: ``total`` is then a lower bound, and a notice says why."""
 
 
 @dataclass(frozen=True)

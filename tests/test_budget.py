@@ -36,7 +36,7 @@ def _ranked(engine: Searcher, query: str, deadline: Deadline | None) -> set[int]
     opened = engine._current()
     evaluator = opened.evaluator(deadline)
     parsed = opened.read(query, Scope.ALL)
-    allowed = filters.allowed(evaluator, SearchRequest(query=query), parsed)
+    allowed = filters.allowed(evaluator, SearchRequest(query=query), parsed, None)
     ranked = buckets.rank(evaluator, parsed, allowed)
     return set(np.flatnonzero(ranked.mask).tolist())
 

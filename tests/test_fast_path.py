@@ -188,7 +188,8 @@ def test_no_query_form_walks_whoosh_matchers(fast: Searcher, query: str) -> None
     evaluator = opened.evaluator()
     parsed = read_query(opened.searcher, query, Scope.ALL)
     request = SearchRequest(query=query, within="harbour", caption_only=True)
-    allowed = filters.allowed(evaluator, request, parsed)
+    within = opened.read(request.within, Scope.ALL)
+    allowed = filters.allowed(evaluator, request, parsed, within)
     ranked = buckets.rank(evaluator, parsed, allowed)
     facets.where_matched(evaluator, parsed, ranked.mask)
     assert evaluator.work.fallbacks == []
