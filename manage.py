@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,9 +19,13 @@ from index.explain import describe
 from index.generations import IndexUnavailable, default_index_root
 from index.model import Article, Problem
 from index.scrape import Reading
+from index.smart import Record, index_names, read_records, write_feed
 from search.engine import Searcher
+from search.evaluation import DEPTH, Evaluation, Question, evaluate, questions_of, write_run
+from search.judgements import DESCRIPTIONS, LAYOUTS, BadJudgements, Judgements, read_judgements
 from search.request import (
     DEFAULT_PER_PAGE,
+    MAX_QUERY_CHARS,
     InvalidRequest,
     Scope,
     SearchRequest,
@@ -263,6 +268,101 @@ def search(
         click.echo(json.dumps(response_json(response), ensure_ascii=False, indent=2))
     else:
         _print_response(response, color=sys.stdout.isatty())
+
+
+INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _evaluation_text(result: Evaluation, documents: int, seconds: float) -> str:
+    lines = [
+        f"{documents} documents indexed in {seconds:.1f} s; "
+        f"{result.questions} judged queries run to depth {DEPTH}",
+        *(f"{name:<11} {value:.4f}" for name, value in result.measures.items()),
+        f"query time  mean {result.mean_ms:.1f} ms, p95 {result.p95_ms:.1f} ms",
+    ]
+    if result.cut:
+        lines.append(
+            f"{_count(result.cut, 'query')} longer than {MAX_QUERY_CHARS} characters, searched cut"
+        )
+    return "\n".join(lines)
+
+
+def _evaluation_json(result: Evaluation, documents: int, layout: str) -> dict[str, Any]:
+    return {
+        "documents": documents,
+        "queries": result.questions,
+        "depth": DEPTH,
+        "judgements": layout,
+        "measures": {name: round(value, 4) for name, value in result.measures.items()},
+        "query_ms": {"mean": round(result.mean_ms, 2), "p95": round(result.p95_ms, 2)},
+        "cut_queries": result.cut,
+    }
+
+
+def _read_collection(
+    docs: Path, queries: Path, qrels: Path, layout: str | None
+) -> tuple[list[Record], list[Question], Judgements]:
+    """The documents, the judged questions and their judgements, or a usage error."""
+    try:
+        judgements = read_judgements(qrels, layout)
+        questions, by_position = questions_of(read_records(queries), judgements.grades)
+    except BadJudgements as error:
+        raise click.BadParameter(str(error), param_hint="--qrels") from None
+    documents = read_records(docs)
+    if not documents:
+        raise click.BadParameter("no .I records in it", param_hint="--docs")
+    click.echo(f"judgements: {DESCRIPTIONS[judgements.layout]}", err=True)
+    if by_position:
+        click.echo("judgements number the queries 1, 2, … in file order", err=True)
+    return documents, questions, judgements
+
+
+@cli.command("eval")
+@click.option("--docs", type=INPUT_FILE, required=True, help="Documents (SMART format).")
+@click.option("--queries", type=INPUT_FILE, required=True, help="Queries (SMART format).")
+@click.option("--qrels", type=INPUT_FILE, required=True, help="Relevance judgements.")
+@click.option("--qrels-layout", type=click.Choice(LAYOUTS), help="Default: detected.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--run-out", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file."
+)
+def evaluate_ranking(
+    docs: Path,
+    queries: Path,
+    qrels: Path,
+    qrels_layout: str | None,
+    as_json: bool,
+    run_out: Path | None,
+) -> None:
+    """Measure the ranking on a test collection (SMART documents and queries, qrels).
+
+    The documents are indexed into a temporary index by the real pipeline; every judged
+    query runs as typed through the search the page uses. Prints nDCG@10, MAP, P@10,
+    Recall@100 and the query time.
+    """
+    documents, questions, judgements = _read_collection(docs, queries, qrels, qrels_layout)
+    with tempfile.TemporaryDirectory(prefix="scoop-eval-") as scratch:
+        feed = Path(scratch) / "documents.jsonl"
+        write_feed(documents, feed)
+        try:
+            report = build_index([feed], Path(scratch) / "index")
+        except BuildFailed as error:
+            raise click.ClickException(f"cannot index the documents: {error}") from None
+        _list_problems(report.problems)
+        searcher = Searcher(Path(scratch) / "index")
+        try:
+            result = evaluate(searcher, questions, judgements.grades, index_names(documents))
+        except (ValueError, ImportError) as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            searcher.close()
+    if run_out:
+        with run_out.open("w", encoding="utf-8") as handle:
+            write_run(result.run, handle)
+    if as_json:
+        click.echo(json.dumps(_evaluation_json(result, report.indexed, judgements.layout)))
+    else:
+        click.echo(_evaluation_text(result, report.indexed, report.seconds))
 
 
 THREADS = 16

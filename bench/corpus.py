@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.smart import Record, read_records
+from index.smart import Record, read_records
 
 DATA_ENV = "SCOOP_BENCH_DATA"
 """Environment variable naming the ``ir/`` folder, if not ``../shared/data/ir``."""

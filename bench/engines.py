@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from bench.machine import git_revision
-from bench.smart import Record
+from index.smart import Record
 
 _WORD = re.compile(r"[^\W_]+")
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.corpus import data_root
 from bench.generate import DEFAULT_SEED, FIRST_DAY, TAIL_WORDS, article, model
-from bench.smart import read_records
+from index.smart import read_records
 
 MIX = Path(__file__).resolve().parent / "queries" / "archive_mix.json"
 BAND_DOCS = 10_000

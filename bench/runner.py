@@ -26,8 +26,8 @@ from bench.corpus import load_docs, load_qrels
 from bench.engines import ENGINES, Engine
 from bench.machine import REPO, load_average, machine_info
 from bench.quality import evaluate
-from bench.smart import Record
 from bench.stats import folder_size, latency_summary, ratio
+from index.smart import Record
 
 Log = Callable[[str], None]
 MB = 1024 * 1024

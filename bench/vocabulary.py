@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.corpus import data_root
 from bench.machine import REPO
-from bench.smart import iter_records
+from index.smart import iter_records
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.tsv"
 SAMPLES_WEIGHT = 10

@@ -1,17 +1,21 @@
-"""Reader for SMART-format test collections (Cranfield, CISI, Medline, ...).
+"""Reader for SMART-format test collections (Cranfield, CISI, Medline, ADI, ...).
 
 A record starts with ``.I id``; the lines after a field marker (``.T`` title,
 ``.A`` authors, ``.B`` source, ``.W`` text, ``.X`` references, ...) belong to
 that field until the next marker. Fields may be missing, empty or repeated
-(repeats are joined). Files may have CRLF line ends.
+(repeats are joined). Files may have CRLF line ends. Documents become feed
+records (``feed_record``) so they are indexed by the real pipeline.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from index.model import article_id
 
 _MARKER = re.compile(r"^\.([A-Z])(?:\s+(.*))?$")
 
@@ -24,6 +28,11 @@ class Record:
     title: str
     authors: tuple[str, ...]
     text: str
+
+    @property
+    def question(self) -> str:
+        """The record read as a query: its title (CISI queries have one) and its text."""
+        return " ".join(part for part in (self.title, self.text) if part)
 
 
 def _clean(lines: list[str]) -> str:
@@ -72,3 +81,36 @@ def iter_records(path: Path) -> Iterator[Record]:
 def read_records(path: Path) -> list[Record]:
     """Read all records of a SMART file."""
     return list(iter_records(path))
+
+
+UNTITLED = "-"
+"""The headline given to a document without ``.T`` (Medline): JSON Lines records need
+one, and a dash is not a word, so it adds nothing to the index."""
+
+
+def plain_id(value: str) -> str:
+    """An id as judgements and SMART files agree on it: without leading zeros."""
+    stripped = value.lstrip("0")
+    return stripped or ("0" if value else value)
+
+
+def index_names(records: list[Record]) -> dict[str, str]:
+    """The article id each document is indexed under -> its plain ``.I`` id."""
+    return {article_id(f"id:{record.id}"): plain_id(record.id) for record in records}
+
+
+def feed_record(record: Record) -> dict[str, object]:
+    """The JSON Lines record (``index.jsonl``) a document is indexed from."""
+    return {
+        "id": record.id,
+        "title": record.title or UNTITLED,
+        "authors": list(record.authors),
+        "body": record.text,
+    }
+
+
+def write_feed(records: list[Record], path: Path) -> None:
+    """Write documents as a JSON Lines feed at ``path``."""
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(feed_record(record), ensure_ascii=False) + "\n")
