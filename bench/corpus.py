@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.smart import Record, read_records
+from index.smart import Record, plain_id, read_records
+from search.evaluation import questions_of
+from search.judgements import read_judgements
 
 DATA_ENV = "SCOOP_BENCH_DATA"
 """Environment variable naming the ``ir/`` folder, if not ``../shared/data/ir``."""
@@ -31,6 +33,9 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("cisi", "cisi/CISI.ALL", "cisi/CISI.QRY", "cisi/CISI.REL"),
     Collection("med", "med/MED.ALL", "med/MED.QRY", "med/MED.REL"),
 )
+"""The collections merged into the benchmark corpus."""
+ADI = Collection("adi", "adi/ADI.ALL", "adi/ADI.QRY", "adi/ADI.REL")
+"""Too small to merge or tune on, but one of the four relevance is measured on."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def data_root() -> Path:
 def load_docs(root: Path, replicate: int = 1) -> list[Record]:
     """All documents of all collections, ``replicate`` times (copies get ``#n`` ids)."""
     base = [
-        Record(f"{c.name}-{r.id}", r.title, r.authors, r.text)
+        Record(f"{c.name}-{plain_id(r.id)}", r.title, r.authors, r.text)
         for c in COLLECTIONS
         for r in read_records(root / c.docs)
     ]
@@ -68,40 +73,23 @@ def load_docs(root: Path, replicate: int = 1) -> list[Record]:
 
 
 def load_queries(root: Path) -> list[Query]:
-    """All queries of all collections, keyed as the judgements number them.
-
-    ``cranqrel`` numbers the Cranfield queries 1..225 in file order, not by
-    the ``.I`` ids of ``cran.qry``; CISI and Medline use the ``.I`` ids.
-    """
+    """All queries of all collections (title and text), keyed as the judgements number
+    them (``search.judgements.query_numbers``: Cranfield's by position)."""
     queries: list[Query] = []
     for c in COLLECTIONS:
-        for position, record in enumerate(read_records(root / c.queries), start=1):
-            number = str(position) if c.name == "cran" else record.id
-            queries.append(Query(f"{c.name}-{number}", c.name, record.text))
+        grades = read_judgements(root / c.qrels).grades
+        questions, _ = questions_of(read_records(root / c.queries), grades)
+        queries.extend(Query(f"{c.name}-{q.id}", c.name, q.text) for q in questions)
     return queries
 
 
-def _gain(collection: str, columns: list[str]) -> tuple[str, str, int]:
-    """Parse one judgement line into (query number, doc number, gain)."""
-    if collection == "cran":
-        grade = int(columns[2])
-        # Cleverdon grades: 1 = complete answer ... 4 = minimal interest; -1 = no interest.
-        return columns[0], columns[1], 5 - grade if 1 <= grade <= 4 else 0
-    if collection == "med":
-        return columns[0], columns[2], int(columns[3])
-    return columns[0], columns[1], 1
-
-
 def load_qrels(root: Path) -> dict[str, Qrels]:
-    """Judgements per collection, with prefixed query and document ids."""
+    """Judgements per collection (``search.judgements``), with prefixed query and document ids."""
     result: dict[str, Qrels] = {}
     for c in COLLECTIONS:
-        qrels: Qrels = {}
-        for line in (root / c.qrels).read_text(encoding="utf-8").splitlines():
-            columns = line.split()
-            if len(columns) < 3:
-                continue
-            query, doc, gain = _gain(c.name, columns)
-            qrels.setdefault(f"{c.name}-{query}", {})[f"{c.name}-{doc}"] = gain
-        result[c.name] = qrels
+        grades = read_judgements(root / c.qrels).grades
+        result[c.name] = {
+            f"{c.name}-{query}": {f"{c.name}-{doc}": gain for doc, gain in docs.items()}
+            for query, docs in grades.items()
+        }
     return result

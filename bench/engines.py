@@ -208,6 +208,108 @@ class WhooshTextbookEngine(Engine):
         return str(whoosh.versionstring())  # the package is whoosh3 or Whoosh, the module whoosh
 
 
+class InMemoryEngine(Engine):
+    """A peer that ranks in memory (rank_bm25, bm25s): ``build`` keeps the documents'
+    tokens, ``search`` ranks the documents with a positive score, best first."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+
+    @abstractmethod
+    def _index(self, docs: Sequence[Record]) -> None:
+        """Index the documents' title and text."""
+
+    @abstractmethod
+    def _scores(self, query_text: str) -> Any:
+        """Every document's score for the query (a numpy array), or None for no terms."""
+
+    def build(self, docs: Sequence[Record], folder: Path) -> int:
+        self._ids = [d.id for d in docs]
+        self._index(docs)
+        return len(docs)
+
+    def open(self, folder: Path) -> None:
+        return None
+
+    def search(self, query_text: str, k: int = 10) -> list[str]:
+        import numpy as np
+
+        scores = self._scores(query_text)
+        if scores is None:
+            return []
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [self._ids[i] for i in order if scores[i] > 0]
+
+
+class RankBm25Engine(InMemoryEngine):
+    """rank_bm25's BM25Okapi (k1 1.5, b 0.75, its idf floor) over title and text, lower-cased
+    words Porter-stemmed (PyStemmer's ``porter``)."""
+
+    name = "rank_bm25"
+
+    def __init__(self) -> None:
+        super().__init__()
+        import rank_bm25
+        import Stemmer
+
+        self._okapi = rank_bm25.BM25Okapi
+        self._stemmer = Stemmer.Stemmer("porter")
+        self._bm25: Any = None
+
+    def _tokens(self, text: str) -> list[str]:
+        return list(self._stemmer.stemWords(words(text)))
+
+    def _index(self, docs: Sequence[Record]) -> None:
+        self._bm25 = self._okapi([self._tokens(f"{d.title} {d.text}") for d in docs])
+
+    def _scores(self, query_text: str) -> Any:
+        tokens = self._tokens(query_text)
+        return self._bm25.get_scores(tokens) if tokens else None
+
+    def version(self) -> str:
+        return metadata.version("rank-bm25")
+
+
+class Bm25sEngine(InMemoryEngine):
+    """bm25s with its defaults (Lucene's BM25, k1 1.5, b 0.75) and its tokenizer: English
+    stop words removed, PyStemmer's English Snowball stemmer; title and text as one."""
+
+    name = "bm25s"
+
+    def __init__(self) -> None:
+        super().__init__()
+        import bm25s
+        import Stemmer
+
+        self._bm25s = bm25s
+        self._stemmer = Stemmer.Stemmer("english")
+        self._retriever: Any = None
+
+    def _tokenize(self, texts: list[str]) -> Any:
+        return self._bm25s.tokenize(
+            texts, stopwords="en", stemmer=self._stemmer, show_progress=False
+        )
+
+    def _index(self, docs: Sequence[Record]) -> None:
+        self._retriever = self._bm25s.BM25()
+        self._retriever.index(
+            self._tokenize([f"{d.title} {d.text}" for d in docs]), show_progress=False
+        )
+
+    def _scores(self, query_text: str) -> Any:
+        tokens = self._bm25s.tokenize(
+            [query_text],
+            stopwords="en",
+            stemmer=self._stemmer,
+            show_progress=False,
+            return_ids=False,
+        )[0]
+        return self._retriever.get_scores(tokens) if tokens else None
+
+    def version(self) -> str:
+        return metadata.version("bm25s")
+
+
 class ScoopEngine(Engine):
     """Scoop itself: ``index.build.build_index`` over a JSON Lines file, ``search.engine``.
 

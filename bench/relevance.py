@@ -1,31 +1,83 @@
-"""Relevance of Scoop's ranking on each IR test collection: nDCG@10, P@10 and MAP.
+"""Relevance side by side: Scoop and its peers on each IR test collection, one table each.
 
-    python -m bench.relevance                       # every collection, current settings
-    python -m bench.relevance --collections cran,cisi --set title=1.0 --set K1=1.5
+    python -m bench.relevance                                  # 4 collections, every engine
+    python -m bench.relevance --out bench/results/relevance    # also writes .md and .json
+    python -m bench.relevance --collections cran,cisi --engines scoop --set K1=1.5
 
-Each collection is indexed on its own (documents without a title get an empty
-one), its queries run through ``Searcher.ranked_ids`` (the search ranking
-without highlighting) to depth 1000, and the measures are computed with
-ir-measures over the judged queries. ``--set`` overrides a setting of
-``search/ranking.py`` for this run (``title=…`` and the other field names set
-field weights; ``K1`` and ``B`` the BM25 parameters), so settings can be tuned
-on some collections and confirmed on the others.
+Every engine indexes one collection at a time (title and text of each document) and
+answers each judged query, as typed (CISI's: title and text), to depth 1000. Scoop runs
+through the code of ``manage.py eval`` (``search.evaluation``: the real pipeline, the
+page's ranking); the peers are ``bench.engines``: SQLite FTS5, tantivy, textbook Whoosh,
+rank_bm25 and bm25s, each with the words ORed. All are measured by the same call
+(``search.evaluation.measure``, ir-measures). ``--set`` overrides one of Scoop's ranking
+settings for this run (see ``SETTINGS``), so settings can be tuned on some collections
+and confirmed on the others.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.corpus import COLLECTIONS, data_root, load_docs, load_qrels, load_queries
+from bench.corpus import ADI, COLLECTIONS, Collection, data_root
+from bench.engines import (
+    Bm25sEngine,
+    Engine,
+    RankBm25Engine,
+    SqliteEngine,
+    TantivyEngine,
+    WhooshTextbookEngine,
+)
+from index.smart import Record, index_names, plain_id, read_records, write_feed
+from search.evaluation import DEPTH, MEASURES, Question, evaluate, measure, questions_of
+from search.judgements import Grades, read_judgements
 
-MEASURES = ("nDCG@10", "P@10", "AP@1000")
-DEPTH = 1000
+SHARED = (*COLLECTIONS, ADI)
+PEERS: dict[str, type[Engine]] = {
+    cls.name: cls
+    for cls in (SqliteEngine, TantivyEngine, WhooshTextbookEngine, RankBm25Engine, Bm25sEngine)
+}
+SCOOP = "scoop"
 
 
-def _apply(settings: list[str]) -> None:
+@dataclass(frozen=True)
+class Row:
+    """One engine's figures on one collection."""
+
+    engine: str
+    measures: dict[str, float]
+    mean_ms: float
+
+
+@dataclass(frozen=True)
+class TestCollection:
+    """One collection's documents, judged questions and judgements."""
+
+    name: str
+    docs: list[Record]
+    questions: list[Question]
+    grades: Grades
+
+    @classmethod
+    def load(cls, collection: Collection, root: Path) -> TestCollection:
+        docs = [
+            Record(plain_id(r.id), r.title, r.authors, r.text)
+            for r in read_records(root / collection.docs)
+        ]
+        grades = read_judgements(root / collection.qrels).grades
+        questions, _ = questions_of(read_records(root / collection.queries), grades)
+        judged = [q for q in questions if q.id in grades]
+        return cls(collection.name, docs, judged, grades)
+
+
+def apply_settings(settings: Sequence[str]) -> None:
+    """Override Scoop's ranking settings: ``K1``, ``B``, or a field's weight by its name."""
     import index.impacts as impacts
     import search.ranking as ranking
 
@@ -41,50 +93,108 @@ def _apply(settings: list[str]) -> None:
             raise SystemExit(f"unknown setting {name!r}: K1, B or a field of FIELD_WEIGHTS")
 
 
-def evaluate(collection: str, root: Path, scratch: Path) -> dict[str, float]:
-    """Index one collection in ``scratch`` and measure Scoop's ranking on its queries."""
-    import ir_measures
-
-    from index.articles import article_id
+def scoop_row(collection: TestCollection, scratch: Path) -> Row:
+    """Scoop's figures, through the code ``manage.py eval`` runs."""
     from index.build import build_index
     from search.engine import Searcher
 
-    docs = [d for d in load_docs(root) if d.id.startswith(f"{collection}-")]
-    feed = scratch / f"{collection}.jsonl"
-    with feed.open("w", encoding="utf-8") as handle:
-        for d in docs:
-            record = {"id": d.id, "title": d.title or "-", "authors": list(d.authors)}
-            handle.write(json.dumps({**record, "body": d.text}) + "\n")
-    build_index([feed], scratch / collection)
-    back = {article_id(f"id:{d.id}"): d.id for d in docs}
-    judged = load_qrels(root)[collection]
-    searcher = Searcher(scratch / collection)
-    run = {}
-    for query in load_queries(root):
-        if query.collection == collection and query.id in judged:
-            ids = searcher.ranked_ids(query.text, DEPTH)
-            run[query.id] = {back[i]: float(DEPTH - rank) for rank, i in enumerate(ids)}
-    searcher.close()
-    measures = [ir_measures.parse_measure(m) for m in MEASURES]
-    scores = ir_measures.calc_aggregate(measures, judged, run)
-    return {str(m): float(scores[m]) for m in measures}
+    feed = scratch / f"{collection.name}.jsonl"
+    write_feed(collection.docs, feed)
+    build_index([feed], scratch / collection.name)
+    searcher = Searcher(scratch / collection.name)
+    try:
+        names = index_names(collection.docs)
+        result = evaluate(searcher, collection.questions, collection.grades, names)
+    finally:
+        searcher.close()
+    return Row(SCOOP, result.measures, result.mean_ms)
+
+
+def peer_row(engine_class: type[Engine], collection: TestCollection, scratch: Path) -> Row:
+    """One peer's figures: build, then every judged question to depth 1000."""
+    engine = engine_class()
+    folder = scratch / f"{collection.name}-{engine.name}"
+    folder.mkdir()
+    engine.prepare(collection.docs, folder)
+    engine.build(collection.docs, folder)
+    engine.open(folder)
+    run, times = {}, []
+    try:
+        for question in collection.questions:
+            started = time.perf_counter()
+            run[question.id] = engine.search(question.text, DEPTH)
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        engine.close()
+    return Row(engine.name, measure(run, collection.grades), statistics.fmean(times))
+
+
+def table(collection: TestCollection, rows: list[Row]) -> str:
+    """A markdown table of the rows, then Scoop's lead over the best peer per measure."""
+    names = list(MEASURES)
+    lines = [
+        f"### {collection.name} ({len(collection.docs)} documents, "
+        f"{len(collection.questions)} judged queries)",
+        "",
+        "| engine | " + " | ".join(names) + " | ms/query |",
+        "|---|" + "---:|" * (len(names) + 1),
+    ]
+    for row in rows:
+        figures = " | ".join(f"{row.measures[n]:.3f}" for n in names)
+        lines.append(f"| {row.engine} | {figures} | {row.mean_ms:.1f} |")
+    scoop = next((row for row in rows if row.engine == SCOOP), None)
+    peers = [row for row in rows if row.engine != SCOOP]
+    if scoop and peers:
+        leads = []
+        for n in names:
+            best = max(peers, key=lambda row: row.measures[n])
+            leads.append(f"{scoop.measures[n] - best.measures[n]:+.3f} ({best.engine})")
+        lines.append("| Scoop − best peer | " + " | ".join(leads) + " | |")
+    return "\n".join(lines)
+
+
+def measure_collection(collection: TestCollection, engines: list[str], scratch: Path) -> list[Row]:
+    """Every chosen engine's row on one collection, Scoop first."""
+    rows = []
+    for name in engines:
+        if name == SCOOP:
+            rows.append(scoop_row(collection, scratch))
+        else:
+            rows.append(peer_row(PEERS[name], collection, scratch))
+    return rows
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--collections", default=",".join(c.name for c in SHARED))
+    parser.add_argument("--engines", default=",".join([SCOOP, *PEERS]), help="comma-separated")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
+    parser.add_argument("--out", type=Path, help="also write OUT.md and OUT.json")
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    names = [c.name for c in COLLECTIONS]
-    parser.add_argument("--collections", default=",".join(names), help="comma-separated")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
-    args = parser.parse_args()
-    _apply(args.set)
+    args = _arguments()
+    apply_settings(args.set)
     root = args.data or data_root()
-    print("| collection | " + " | ".join(MEASURES) + " |")
-    print("|---|" + "---:|" * len(MEASURES))
+    chosen = {c.name: c for c in SHARED}
+    engines = args.engines.split(",")
+    unknown = [name for name in engines if name != SCOOP and name not in PEERS]
+    if unknown:
+        raise SystemExit(f"unknown engines {unknown}: {SCOOP}, {', '.join(PEERS)}")
+    results: dict[str, list[Row]] = {}
+    tables = []
     with tempfile.TemporaryDirectory() as scratch:
-        for collection in args.collections.split(","):
-            scores = evaluate(collection, root, Path(scratch))
-            print(f"| {collection} | " + " | ".join(f"{scores[m]:.3f}" for m in MEASURES) + " |")
+        for name in args.collections.split(","):
+            collection = TestCollection.load(chosen[name], root)
+            results[name] = measure_collection(collection, engines, Path(scratch))
+            tables.append(table(collection, results[name]))
+            print(tables[-1] + "\n", flush=True)
+    if args.out:
+        args.out.with_suffix(".md").write_text("\n\n".join(tables) + "\n", encoding="utf-8")
+        figures = {name: [row.__dict__ for row in rows] for name, rows in results.items()}
+        args.out.with_suffix(".json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
