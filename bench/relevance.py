@@ -77,20 +77,24 @@ class TestCollection:
 
 
 def apply_settings(settings: Sequence[str]) -> None:
-    """Override Scoop's ranking settings: ``K1``, ``B``, or a field's weight by its name."""
+    """Override Scoop's ranking settings: a field's weight by its name, a field's B as
+    ``title_B``, or a module setting of ``index.impacts`` or ``search.ranking`` by its
+    name (``BM25_K1``, ``BM25_B``, ``IDF_FLOOR``, ``REPEAT_K3``, …)."""
     import index.impacts as impacts
     import search.ranking as ranking
 
     for setting in settings:
         name, _, value = setting.partition("=")
-        if name == "K1":
-            impacts.BM25_K1 = float(value)
-        elif name == "B":
-            impacts.BM25_B = float(value)
-        elif name in ranking.FIELD_WEIGHTS:
+        if name in ranking.FIELD_WEIGHTS:
             ranking.FIELD_WEIGHTS[name] = float(value)
+        elif name.endswith("_B") and name[:-2] in ranking.FIELD_WEIGHTS:
+            impacts.FIELD_B[name[:-2]] = float(value)
+        elif name.isupper() and isinstance(getattr(impacts, name, None), float):
+            setattr(impacts, name, float(value))
+        elif name.isupper() and isinstance(getattr(ranking, name, None), float):
+            setattr(ranking, name, float(value))
         else:
-            raise SystemExit(f"unknown setting {name!r}: K1, B or a field of FIELD_WEIGHTS")
+            raise SystemExit(f"unknown setting {name!r}: see bench.relevance.apply_settings")
 
 
 def scoop_row(collection: TestCollection, scratch: Path) -> Row:

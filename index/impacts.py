@@ -9,8 +9,9 @@ term's bytes, kept sorted in ``hashes``.
 
 The impacts are read back from the committed Whoosh index (the index of record),
 so they come from the very postings, term frequencies and quantised field lengths
-that Whoosh scores with: an impact is exactly Whoosh's BM25F score of the term in
-that field, before the query's field weight.
+that Whoosh scores with: an impact is exactly the BM25F score Whoosh computes with
+``search.ranking.weighting`` (its BM25F with our ``idf``) for the term in that field,
+before the query's field weight.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bump whenever the arrays below (or how they are computed) change: a generation whose
 arrays carry another version is refused with a request to reindex."""
 ARRAYS_DIR = "arrays"
@@ -110,9 +111,17 @@ def _field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
     return lengths
 
 
-def _idf(doc_frequency: int, doc_count: int) -> float:
-    """Whoosh's idf: ln(N / (df + 1)) + 1."""
-    return math.log(doc_count / (doc_frequency + 1)) + 1
+IDF_FLOOR = 1e-6
+"""The least idf a term can have: a word in half the documents or more counts (almost)
+nothing, but still matches."""
+
+
+def idf(doc_frequency: int, doc_count: int) -> float:
+    """The Robertson–Spärck Jones idf, ln((N − df + 0.5) / (df + 0.5)), floored at
+    ``IDF_FLOOR`` (as SQLite FTS5 and Xapian do). Whoosh's own, ln(N / (df + 1)) + 1,
+    never drops below about 1, so "what", "the" and "information" kept real weight in
+    long questions (docs/decisions.md)."""
+    return max(IDF_FLOOR, math.log((doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5)))
 
 
 def write_field(reader: IndexReader, folder: Path, fieldname: str, bm25: Bm25) -> int:
@@ -127,8 +136,8 @@ def write_field(reader: IndexReader, folder: Path, fieldname: str, bm25: Bm25) -
         if not len(all_docs):
             continue
         docs = all_docs.astype(np.int32)
-        idf = _idf(reader.doc_frequency(fieldname, term), doc_count)
-        impacts = idf * (tf * (bm25.k1 + 1)) / (tf + norms[docs])
+        weight = idf(reader.doc_frequency(fieldname, term), doc_count)
+        impacts = weight * (tf * (bm25.k1 + 1)) / (tf + norms[docs])
         keyed.append((term_hash(term), docs, impacts.astype(np.float32)))
     keyed.sort(key=lambda item: item[0])
     hashes = np.array([key for key, _, _ in keyed], dtype=np.uint64)

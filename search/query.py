@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from whoosh.searching import Searcher
 from index.analysis import fold
 from search.expansion import Expander
 from search.questions import as_typed
-from search.ranking import FIELD_WEIGHTS
+from search.ranking import FIELD_WEIGHTS, repeat_weight
 from search.request import Scope
 
 SCOPE_FIELDS: dict[Scope, tuple[str, ...]] = {
@@ -254,7 +255,18 @@ def plain_query(
     if every_word:
         return _one(wq.And, groups)
     leaves = [leaf for group in groups for leaf in (group if isinstance(group, wq.Or) else [group])]
-    return _one(wq.Or, leaves)
+    return _one(wq.Or, _counted(leaves))
+
+
+def _counted(leaves: list[wq.Query]) -> list[wq.Query]:
+    """Each distinct leaf once, its boost raised by how often the query has it: a word a long
+    question repeats (or two words with one stem) counts more, as BM25's query term
+    frequency does (``search.ranking.repeat_weight``, docs/decisions.md)."""
+    counts = Counter(leaves)
+    return [
+        leaf if n == 1 else leaf.with_boost(leaf.boost * repeat_weight(n))
+        for leaf, n in counts.items()
+    ]
 
 
 def phrase_query(text: str, schema: Schema, fieldname: str) -> wq.Query:

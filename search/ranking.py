@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 from whoosh import scoring
 
 from index.columns import NO_DAY
-from index.impacts import Bm25
+from index.impacts import Bm25, idf
 from search.request import Sort
 
 FIELD_WEIGHTS = {
@@ -31,6 +32,16 @@ docs/decisions.md). A headline holding the whole query still ranks first through
 headline bucket, so the title weight only tunes partial matches; tuned on the Cranfield
 and CISI collections and confirmed on Medline (docs/decisions.md)."""
 
+REPEAT_K3 = 8.0
+"""Saturation of a word's weight by how often the query repeats it (BM25's k3): a word
+said n times counts (k3 + 1)·n / (k3 + n) times, so twice is 1.8×, five times 3.5×."""
+
+
+def repeat_weight(count: int) -> float:
+    """How much a query word repeated ``count`` times counts (``REPEAT_K3``)."""
+    return (REPEAT_K3 + 1) * count / (REPEAT_K3 + count)
+
+
 LOW_WEIGHT_FIELDS = frozenset({"bio", "credits"})
 """Sections whose matches alone mark a hit as a weak, labelled match (ranked below others)."""
 
@@ -47,10 +58,19 @@ class Bucket(IntEnum):
     WEAK = 3
 
 
+class Bm25Rsj(scoring.BM25F):
+    """Whoosh's BM25F with the impacts' idf (``index.impacts.idf``) instead of its own."""
+
+    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        return idf(parent.doc_frequency(fieldname, text), parent.doc_count_all())
+
+
 def weighting(bm25: Bm25) -> scoring.BM25F:
-    """Whoosh's BM25F with the parameters a generation's impacts were computed with."""
+    """The BM25F Whoosh scores with, with the parameters a generation's impacts were
+    computed with (the reference path and the highlights' term weights use it)."""
     per_field = {f"{name}_B": value for name, value in bm25.field_b}
-    return scoring.BM25F(B=bm25.b, K1=bm25.k1, **per_field)
+    return Bm25Rsj(B=bm25.b, K1=bm25.k1, **per_field)
 
 
 @dataclass(frozen=True)

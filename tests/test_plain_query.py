@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from whoosh.qparser import AndGroup, OrGroup
 
 from index.schema import build_schema
+from whoosh import query as wq
+
 from search.query import SCOPE_FIELDS, _parser, phrase_query, plain_query
+from search.ranking import FIELD_WEIGHTS, repeat_weight
 from search.request import Scope
 
 SCHEMA = build_schema()
@@ -26,7 +30,28 @@ def test_plain_query_equals_the_parsers_tree(words: list[str], every: bool, scop
     text = " ".join(word.strip(".,'’-—") for word in words if word.strip(".,'’-—"))
     if not text.strip():
         return
+    if not every:  # a repeated word (or stem) counts more than the parser's tree says
+        terms = [tuple(SCHEMA["body"].process_text(w, mode="query")) for w in text.split()]
+        assume(len(set(terms)) == len(terms))
     assert plain_query(text.lower().split(), SCHEMA, fields, every) == parser.parse(text.lower())
+
+
+@pytest.mark.parametrize(("count", "weight"), [(1, 1.0), (2, 1.8), (5, 45 / 13)])
+def test_a_repeated_word_counts_more_up_to_a_saturation(count: int, weight: float) -> None:
+    assert repeat_weight(count) == pytest.approx(weight)
+
+
+def test_words_sharing_a_stem_are_one_term_that_counts_for_each() -> None:
+    fields = ("title", "body")
+    built = plain_query("bridge Bridges harbour bridge".lower().split(), SCHEMA, fields)
+    assert built == wq.Or(
+        [
+            wq.Term("title", "bridg", boost=FIELD_WEIGHTS["title"] * repeat_weight(3)),
+            wq.Term("body", "bridg", boost=FIELD_WEIGHTS["body"] * repeat_weight(3)),
+            wq.Term("title", "harbour", boost=FIELD_WEIGHTS["title"]),
+            wq.Term("body", "harbour", boost=FIELD_WEIGHTS["body"]),
+        ]
+    )
 
 
 @given(words=st.lists(WORD, min_size=1, max_size=8))
