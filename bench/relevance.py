@@ -78,14 +78,19 @@ class TestCollection:
 
 def apply_settings(settings: Sequence[str]) -> None:
     """Override Scoop's ranking settings: a field's weight by its name, a field's B as
-    ``title_B``, or a module setting of ``index.impacts`` or ``search.ranking`` by its
-    name (``BM25_K1``, ``BM25_B``, ``IDF_FLOOR``, ``REPEAT_K3``, …)."""
+    ``title_B``, a module setting of ``index.impacts`` or ``search.ranking`` by its
+    name (``BM25_K1``, ``BM25_B``, ``IDF_FLOOR``, ``REPEAT_K3``, …), or one of
+    ``search.feedback`` as ``feedback.DOCS`` (0 turns feedback off)."""
     import index.impacts as impacts
+    import search.feedback as feedback
     import search.ranking as ranking
 
     for setting in settings:
         name, _, value = setting.partition("=")
-        if name in ranking.FIELD_WEIGHTS:
+        if name.startswith("feedback.") and hasattr(feedback, name[9:]):
+            kind = type(getattr(feedback, name[9:]))
+            setattr(feedback, name[9:], kind(float(value)))
+        elif name in ranking.FIELD_WEIGHTS:
             ranking.FIELD_WEIGHTS[name] = float(value)
         elif name.endswith("_B") and name[:-2] in ranking.FIELD_WEIGHTS:
             impacts.FIELD_B[name[:-2]] = float(value)

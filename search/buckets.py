@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from search import feedback
 from search.matching import Evaluator
 from search.query import (
     MAIN_FIELDS,
@@ -22,7 +23,8 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
 
     The main query searches headline, body, captions and byline; articles that match only
     in the bio or a photo credit come from a second query over those fields. An excluded
-    word excludes the article whatever section it is in.
+    word excludes the article whatever section it is in. A long question's matches are
+    re-scored with its feedback words (``search.feedback``).
     """
     schema = evaluator.searcher.schema
     fields = SCOPE_FIELDS[parsed.scope]
@@ -40,6 +42,10 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
             headline = headline_phrase(parsed, schema)
             buckets[evaluator.match(headline).mask] = Bucket.HEADLINE
     scores = np.where(main.mask, main.scores, 0.0)
+    if feedback.applies(parsed):
+        best = feedback.best_documents(scores, main.mask)
+        extra = feedback.expansion(evaluator.searcher, parsed, fields, best, scores)
+        scores += np.where(main.mask, evaluator.match(extra).scores, 0.0)
     mask = main.mask.copy()
     low_fields = tuple(name for name in fields if name in LOW_WEIGHT_FIELDS)
     if low_fields:

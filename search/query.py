@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,7 +264,7 @@ def _counted(leaves: list[wq.Query]) -> list[wq.Query]:
     frequency does (``search.ranking.repeat_weight``, docs/decisions.md)."""
     counts = Counter(leaves)
     return [
-        leaf if n == 1 else leaf.with_boost(leaf.boost * repeat_weight(n))
+        leaf if n == 1 else leaf.with_boost(getattr(leaf, "boost", 1.0) * repeat_weight(n))
         for leaf, n in counts.items()
     ]
 

@@ -13,10 +13,12 @@ from collections import Counter
 from datetime import datetime
 from datetime import time as dt_time
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import NO_DATE
+from search import feedback
 from search.budget import Deadline
 from search.engine import Answer, Opened, PageItem, Searcher
 from search.expansion import Expander
@@ -115,6 +117,8 @@ def _rank(
         allowed = _docs(searcher, parsed.query) & everything
     main = tuple(name for name in fields if name in MAIN_FIELDS)
     scores = _scores(searcher, prepared(parse_for_fields(text, schema, main)), allowed)
+    if feedback.applies(parsed):
+        _add_feedback(searcher, parsed, fields, scores)
     headline: set[int] = set()
     all_words: set[int] = set()
     if parsed.plain and len(parsed.words) >= 2:
@@ -136,6 +140,20 @@ def _rank(
         weak = _scores(searcher, weak_query, allowed, set(scores))
         ranked.extend(PageItem(docnum, score, Bucket.WEAK) for docnum, score in weak.items())
     return ranked
+
+
+def _add_feedback(
+    searcher: WhooshSearcher, parsed: ParsedQuery, fields: tuple[str, ...], scores: dict[int, float]
+) -> None:
+    """Add a long question's feedback scores to its matches (``search.feedback``)."""
+    dense = np.zeros(searcher.doc_count_all())
+    mask = np.zeros(len(dense), dtype=bool)
+    for docnum, score in scores.items():
+        dense[docnum], mask[docnum] = score, True
+    best = feedback.best_documents(dense, mask)
+    extra = _scores(searcher, feedback.expansion(searcher, parsed, fields, best, dense), None)
+    for docnum in scores:
+        scores[docnum] += extra.get(docnum, 0.0)
 
 
 def _sorted(ranked: list[PageItem], sort: Sort, searcher: WhooshSearcher) -> list[PageItem]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from whoosh import query as wq
 from whoosh.qparser import AndGroup, OrGroup
 
 from index.schema import build_schema
-from whoosh import query as wq
-
 from search.query import SCOPE_FIELDS, _parser, phrase_query, plain_query
 from search.ranking import FIELD_WEIGHTS, repeat_weight
 from search.request import Scope
