@@ -31,8 +31,8 @@ arrays carry another version is refused with a request to reindex."""
 ARRAYS_DIR = "arrays"
 """The folder, inside a generation, that holds the derived arrays."""
 
-BM25_K1 = 1.2
-"""Term-frequency saturation."""
+BM25_K1 = 2.0
+"""Term-frequency saturation (chosen by leave-one-collection-out, docs/decisions.md)."""
 BM25_B = 0.9
 """Length normalisation for long fields (body); tuned, see docs/decisions.md."""
 FIELD_B = {"title": 0.3, "captions": 0.5, "credits": 0.0, "author": 0.0}

@@ -21,11 +21,11 @@ from search.ranking import FIELD_WEIGHTS
 
 MIN_WORDS = 5
 """Content words a plain query needs before feedback applies (a question, not keywords)."""
-DOCS = 8
+DOCS = 5
 """First-pass articles read for feedback words (0 turns feedback off)."""
 TERMS = 10
 """Feedback words added to the question."""
-WEIGHT = 0.3
+WEIGHT = 0.35
 """The weight of the strongest feedback word, against 1 for a word of the question."""
 READ_CHARS = 3000
 """How much of each feedback article (headline, then body) is read."""

@@ -32,9 +32,10 @@ docs/decisions.md). A headline holding the whole query still ranks first through
 headline bucket, so the title weight only tunes partial matches; tuned on the Cranfield
 and CISI collections and confirmed on Medline (docs/decisions.md)."""
 
-REPEAT_K3 = 8.0
+REPEAT_K3 = 1000.0
 """Saturation of a word's weight by how often the query repeats it (BM25's k3): a word
-said n times counts (k3 + 1)·n / (k3 + n) times, so twice is 1.8×, five times 3.5×."""
+said n times counts (k3 + 1)·n / (k3 + n) times, so about n times for any n a question
+has (chosen by leave-one-collection-out over 8 and 1000, docs/decisions.md)."""
 
 
 def repeat_weight(count: int) -> float:

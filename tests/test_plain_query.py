@@ -35,9 +35,10 @@ def test_plain_query_equals_the_parsers_tree(words: list[str], every: bool, scop
     assert plain_query(text.lower().split(), SCHEMA, fields, every) == parser.parse(text.lower())
 
 
-@pytest.mark.parametrize(("count", "weight"), [(1, 1.0), (2, 1.8), (5, 45 / 13)])
-def test_a_repeated_word_counts_more_up_to_a_saturation(count: int, weight: float) -> None:
-    assert repeat_weight(count) == pytest.approx(weight)
+def test_a_repeated_word_counts_about_as_often_as_said_up_to_a_saturation() -> None:
+    assert repeat_weight(1) == 1.0
+    assert [repeat_weight(n) for n in (2, 5, 20)] == pytest.approx([2, 5, 20], rel=0.02)
+    assert repeat_weight(10**6) < 1001
 
 
 def test_words_sharing_a_stem_are_one_term_that_counts_for_each() -> None:
