@@ -29,8 +29,8 @@ FIELD_WEIGHTS = {
 """How much a match in each section counts; byline, bio and credit matches count little.
 The dek counts as the headline does (measured with each abstract's lead as a dek, see
 docs/decisions.md). A headline holding the whole query still ranks first through the
-headline bucket, so the title weight only tunes partial matches; tuned on the Cranfield
-and CISI collections and confirmed on Medline (docs/decisions.md)."""
+headline bucket, so the title weight only tunes partial matches (measured on the four
+shared IR collections, docs/decisions.md)."""
 
 REPEAT_K3 = 1000.0
 """Saturation of a word's weight by how often the query repeats it (BM25's k3): a word
