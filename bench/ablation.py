@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
-from bench.corpus import data_root
-from bench.relevance import SHARED, Row, TestCollection, scoop_row
+from bench.relevance import Row, TestCollection, load_shared, scoop_row
 
 
 def _whoosh_idf(doc_frequency: int, doc_count: int) -> float:
@@ -100,7 +99,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
     parser.add_argument("--out", type=Path, help="also write OUT.md")
     args = parser.parse_args()
-    collections = [TestCollection.load(c, args.data or data_root()) for c in SHARED]
+    collections = load_shared(args.data)
     with tempfile.TemporaryDirectory() as scratch:
         results = measure_variants(collections, Path(scratch))
     text = table(results, [c.name for c in collections])

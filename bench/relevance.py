@@ -76,6 +76,12 @@ class TestCollection:
         return cls(collection.name, docs, judged, grades)
 
 
+def load_shared(data: Path | None) -> list[TestCollection]:
+    """The four shared collections, from ``data`` (the ``ir/`` folder) or the default."""
+    root = data or data_root()
+    return [TestCollection.load(c, root) for c in SHARED]
+
+
 def apply_settings(settings: Sequence[str]) -> None:
     """Override Scoop's ranking settings: a field's weight by its name, a field's B as
     ``title_B``, a module setting of ``index.impacts`` or ``search.ranking`` by its

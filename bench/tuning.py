@@ -18,8 +18,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.corpus import data_root
-from bench.relevance import SHARED, TestCollection, apply_settings
+from bench.relevance import TestCollection, apply_settings, load_shared
 
 INDEX_GRID = {"BM25_K1": (1.5, 2.0), "BM25_B": (0.75, 0.9)}
 """Settings baked into the impacts at index time (one build per combination)."""
@@ -123,8 +122,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
     parser.add_argument("--out", type=Path, help="also write OUT.md and OUT.json")
     args = parser.parse_args()
-    root = args.data or data_root()
-    collections = [TestCollection.load(c, root) for c in SHARED]
+    collections = load_shared(args.data)
     with tempfile.TemporaryDirectory() as scratch:
         results = measure_grid(collections, Path(scratch))
     text = report(results, [c.name for c in collections])
