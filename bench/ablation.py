@@ -10,14 +10,20 @@ code of ``manage.py eval``).
 
 from __future__ import annotations
 
-import argparse
 import math
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
-from bench.relevance import Row, TestCollection, load_shared, scoop_row
+from bench.relevance import (
+    Row,
+    TestCollection,
+    collection_arguments,
+    load_shared,
+    scoop_row,
+    write_results,
+)
 
 
 def _whoosh_idf(doc_frequency: int, doc_count: int) -> float:
@@ -95,17 +101,13 @@ def table(results: dict[str, list[Row]], names: list[str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
-    parser.add_argument("--out", type=Path, help="also write OUT.md")
-    args = parser.parse_args()
+    args = collection_arguments(__doc__).parse_args()
     collections = load_shared(args.data)
     with tempfile.TemporaryDirectory() as scratch:
         results = measure_variants(collections, Path(scratch))
     text = table(results, [c.name for c in collections])
     print("\n" + text)
-    if args.out:
-        args.out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
+    write_results(args.out, text)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ up as an ImportError when the adapter is made (the harness then skips it).
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from abc import ABC, abstractmethod
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from bench.machine import git_revision
-from index.smart import Record
+from index.smart import Record, write_feed
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -313,15 +312,14 @@ class Bm25sEngine(InMemoryEngine):
 class ScoopEngine(Engine):
     """Scoop itself: ``index.build.build_index`` over a JSON Lines file, ``search.engine``.
 
-    Scoop refuses records without a title, so untitled records get the title
-    ``-`` (which yields no index terms); queries longer than Scoop's request
-    limit are cut at a word boundary below it. Scoop derives its own article
+    Documents are written as a feed by ``index.smart.write_feed`` (an untitled record
+    gets the headline ``-``, which yields no index terms); queries longer than Scoop's
+    request limit are cut at a word boundary below it. Scoop derives its own article
     ids from the record ids: ``result_id`` maps them.
     """
 
     name = "scoop"
     _INPUT = "corpus.jsonl"
-    _NO_TITLE = "-"
 
     def __init__(self) -> None:
         from index.build import build_index
@@ -343,15 +341,7 @@ class ScoopEngine(Engine):
 
     def prepare(self, docs: Sequence[Record], scratch: Path) -> None:
         self._input = scratch / self._INPUT
-        with self._input.open("w", encoding="utf-8") as handle:
-            for d in docs:
-                row = {
-                    "id": d.id,
-                    "title": d.title or self._NO_TITLE,
-                    "authors": list(d.authors),
-                    "body": d.text,
-                }
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_feed(list(docs), self._input)
 
     def build(self, docs: Sequence[Record], folder: Path) -> int:
         assert self._input is not None, "prepare() first"

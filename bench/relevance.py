@@ -179,13 +179,28 @@ def measure_collection(collection: TestCollection, engines: list[str], scratch: 
     return rows
 
 
+def collection_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every relevance script takes: ``--data`` and ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
+    parser.add_argument("--out", type=Path, help="also write OUT.md (and OUT.json)")
+    return parser
+
+
+def write_results(out: Path | None, text: str, figures: object = None) -> None:
+    """Write ``OUT.md`` (and ``OUT.json`` when there are ``figures``), if ``out`` is set."""
+    if out is None:
+        return
+    out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
+    if figures is not None:
+        out.with_suffix(".json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = collection_arguments(__doc__)
     parser.add_argument("--collections", default=",".join(c.name for c in SHARED))
     parser.add_argument("--engines", default=",".join([SCOOP, *PEERS]), help="comma-separated")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
-    parser.add_argument("--out", type=Path, help="also write OUT.md and OUT.json")
     return parser.parse_args()
 
 
@@ -206,10 +221,8 @@ def main() -> None:
             results[name] = measure_collection(collection, engines, Path(scratch))
             tables.append(table(collection, results[name]))
             print(tables[-1] + "\n", flush=True)
-    if args.out:
-        args.out.with_suffix(".md").write_text("\n\n".join(tables) + "\n", encoding="utf-8")
-        figures = {name: [row.__dict__ for row in rows] for name, rows in results.items()}
-        args.out.with_suffix(".json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    figures = {name: [row.__dict__ for row in rows] for name, rows in results.items()}
+    write_results(args.out, "\n\n".join(tables), figures)
 
 
 if __name__ == "__main__":

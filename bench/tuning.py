@@ -11,14 +11,18 @@ score of a combination on a collection is the mean of its nDCG@10 and MAP.
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import statistics
 import tempfile
 from pathlib import Path
 
-from bench.relevance import TestCollection, apply_settings, load_shared
+from bench.relevance import (
+    TestCollection,
+    apply_settings,
+    collection_arguments,
+    load_shared,
+    write_results,
+)
 
 INDEX_GRID = {"BM25_K1": (1.5, 2.0), "BM25_B": (0.75, 0.9)}
 """Settings baked into the impacts at index time (one build per combination)."""
@@ -118,18 +122,13 @@ def report(results: dict[str, Figures], names: list[str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="the ir/ folder")
-    parser.add_argument("--out", type=Path, help="also write OUT.md and OUT.json")
-    args = parser.parse_args()
+    args = collection_arguments(__doc__).parse_args()
     collections = load_shared(args.data)
     with tempfile.TemporaryDirectory() as scratch:
         results = measure_grid(collections, Path(scratch))
     text = report(results, [c.name for c in collections])
     print("\n" + text)
-    if args.out:
-        args.out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
-        args.out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    write_results(args.out, text, results)
 
 
 if __name__ == "__main__":

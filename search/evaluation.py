@@ -50,12 +50,25 @@ class Evaluation:
     """The measures over the judged questions, and what running them cost."""
 
     measures: dict[str, float]
-    questions: int
+    run: Run
+    times_ms: list[float]
+    """How long each question's search took, in ``run``'s order."""
     cut: int
     """Questions longer than the search box takes (``MAX_QUERY_CHARS``), searched cut."""
-    mean_ms: float
-    p95_ms: float
-    run: Run
+
+    @property
+    def questions(self) -> int:
+        return len(self.run)
+
+    @property
+    def mean_ms(self) -> float:
+        return sum(self.times_ms) / len(self.times_ms) if self.times_ms else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        """The nearest-rank 95th percentile of the search times."""
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] if ordered else 0.0
 
 
 def run_questions(
@@ -94,12 +107,6 @@ def measure(run: Run, grades: Grades) -> dict[str, float]:
     return {name: total / len(judged) for name, total in totals.items()}
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
-    """The nearest-rank percentile of ``values`` (``share`` between 0 and 1)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
-
-
 def evaluate(
     searcher: Searcher,
     questions: Sequence[Question],
@@ -111,11 +118,9 @@ def evaluate(
     run, times = run_questions(searcher, judged, names)
     return Evaluation(
         measures=measure(run, grades),
-        questions=len(judged),
-        cut=sum(len(question.text) > MAX_QUERY_CHARS for question in judged),
-        mean_ms=sum(times) / len(times) if times else 0.0,
-        p95_ms=_percentile(times, 0.95),
         run=run,
+        times_ms=times,
+        cut=sum(len(question.text) > MAX_QUERY_CHARS for question in judged),
     )
 
 
