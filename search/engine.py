@@ -8,8 +8,11 @@ A request reads as its steps: parse (``search.query``) → filters as a mask
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,9 +29,9 @@ from index.impacts import Bm25, impact_fields
 from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
 from search import buckets, facets, filters, highlight, suggest
-from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline
+from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline, SearchBusy
 from search.columns import Columns
-from search.expansion import Expander
+from search.expansion import Allowance, Expander
 from search.facets import Facets
 from search.matching import Evaluator
 from search.query import ParsedQuery, read_query
@@ -106,12 +109,17 @@ class Opened:
                 "run `python manage.py reindex`"
             ) from None
 
-    def evaluator(self, deadline: Deadline | None = None) -> Evaluator:
-        return Evaluator(self.impacts, self.columns, self.searcher, self.expander, deadline)
+    def evaluator(
+        self, deadline: Deadline | None = None, allowance: Allowance | None = None
+    ) -> Evaluator:
+        return Evaluator(
+            self.impacts, self.columns, self.searcher, self.expander, deadline, allowance
+        )
 
-    def read(self, text: str, scope: Scope) -> ParsedQuery:
-        """What the user typed, parsed, with its expansions bounded."""
-        return read_query(self.searcher, text, scope, self.expander)
+    def read(self, text: str, scope: Scope, allowance: Allowance | None = None) -> ParsedQuery:
+        """What the user typed, parsed, with its expansions bounded (by the request's
+        ``allowance`` when given)."""
+        return read_query(self.searcher, text, scope, self.expander, allowance)
 
 
 def _date(value: Any) -> date | None:
@@ -179,10 +187,22 @@ class Searcher:
             self._open = opened
         return self._open
 
+    @contextmanager
+    def _turn(self, deadline: Deadline | None = None) -> Iterator[None]:
+        """Hold the searcher for one request, waiting no longer than its time budget
+        (``SearchBusy`` then: answering later than that helps no one)."""
+        wait = (deadline or Deadline(self.seconds)).remaining()
+        if not self._lock.acquire(timeout=wait if wait < float("inf") else -1):
+            raise SearchBusy(retry_after=max(1, math.ceil(self.seconds)))
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     @property
     def generation(self) -> Generation:
         """The generation now serving (raises ``IndexUnavailable`` when there is none)."""
-        with self._lock:
+        with self._turn():
             return self._current().generation
 
     def close(self) -> None:
@@ -191,25 +211,33 @@ class Searcher:
             self._open.searcher.close()
         self._open = None
 
-    def search(self, request: SearchRequest) -> SearchResponse:
-        """Run one search request: ranked, filtered, faceted, paged and highlighted."""
+    def search(
+        self, request: SearchRequest, gone: Callable[[], bool] | None = None
+    ) -> SearchResponse:
+        """Run one search request: ranked, filtered, faceted, paged and highlighted, within
+        the time budget (counted from the call, waiting included), and only while ``gone``
+        says its client is still there."""
         started = time.perf_counter()
-        deadline = Deadline(self.seconds)
-        with self._lock:
+        deadline = Deadline(self.seconds, gone=gone)
+        allowance = Allowance()
+        with self._turn(deadline):
             opened = self._current()
-            parsed = opened.read(request.query, request.scope)
-            within = opened.read(request.within, request.scope) if request.within else None
-            answer = self._answer(opened, request, parsed, within, deadline)
+            parsed = opened.read(request.query, request.scope, allowance)
+            within = (
+                opened.read(request.within, request.scope, allowance) if request.within else None
+            )
+            answer = self._answer(opened, request, parsed, within, deadline, allowance)
             cut_short = deadline.ran_out
             hits = self._hits(opened, parsed, answer.page, deadline)
             suggestion = (
                 None
                 if deadline.ran_out
-                else self._suggestion(opened, request, parsed, within, answer.total)
+                else self._suggestion(opened, request, parsed, within, answer.total, allowance)
             )
         notices = [
             *parsed.notices,
             *_within_notices(request, within),
+            *allowance.notices,
             *_budget_notices(answer, cut_short, deadline),
         ]
         all_words_total = _all_words_total(parsed, answer.bucket_counts)
@@ -238,9 +266,10 @@ class Searcher:
         parsed: ParsedQuery,
         within: ParsedQuery | None,
         deadline: Deadline,
+        allowance: Allowance,
     ) -> Answer:
         """Match, bucket, facet and page the request over the generation's arrays."""
-        evaluator = opened.evaluator(deadline)
+        evaluator = opened.evaluator(deadline, allowance)
         allowed = filters.allowed(evaluator, request, parsed, within)
         sort = request.sort
         if parsed.query is wq.NullQuery:  # browsing: the newest articles first
@@ -267,11 +296,16 @@ class Searcher:
         )
 
     def _count(
-        self, opened: Opened, text: str, request: SearchRequest, within: ParsedQuery | None
+        self,
+        opened: Opened,
+        text: str,
+        request: SearchRequest,
+        within: ParsedQuery | None,
+        allowance: Allowance,
     ) -> int:
         """How many articles another query text finds under the same filters (for suggestions)."""
-        evaluator = opened.evaluator()
-        parsed = opened.read(text, request.scope)
+        evaluator = opened.evaluator(allowance=allowance)
+        parsed = opened.read(text, request.scope, allowance)
         if parsed.query is wq.NullQuery:
             return 0
         allowed = filters.allowed(evaluator, request, parsed, within)
@@ -285,6 +319,7 @@ class Searcher:
         parsed: ParsedQuery,
         within: ParsedQuery | None,
         total: int,
+        allowance: Allowance,
     ) -> str | None:
         if not (parsed.plain and parsed.words):
             return None
@@ -292,7 +327,7 @@ class Searcher:
             opened.searcher,
             parsed.read_as,
             total,
-            lambda text: self._count(opened, text, request, within),
+            lambda text: self._count(opened, text, request, within, allowance),
         )
 
     def _hits(
@@ -388,12 +423,12 @@ class Searcher:
 
     def complete(self, prefix: str, limit: int = suggest.MAX_COMPLETIONS) -> list[str]:
         """Up to ``limit`` completions of what the user has typed so far (autocomplete)."""
-        with self._lock:
+        with self._turn():
             return suggest.complete(self._current().vocabulary, prefix, limit)
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        with self._lock:
+        with self._turn():
             searcher = self._current().searcher
             stored = searcher.document(id=article_id)
         if stored is None:
@@ -424,7 +459,7 @@ class Searcher:
     ) -> ArticleHighlights | None:
         """Every section of one article with the matches of ``query`` marked, by the same
         highlighter as the search hits (the article page); None for an unknown id."""
-        with self._lock:
+        with self._turn():
             opened = self._current()
             docnum = opened.searcher.document_number(id=article_id)
             if docnum is None:

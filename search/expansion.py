@@ -12,8 +12,9 @@ from search.vocabulary import Vocabulary
 MAX_EXPANSIONS = 200
 """At most this many index words are searched for one prefix, wildcard, fuzzy term or range."""
 MAX_QUERY_EXPANSIONS = 2000
-"""...and at most this many for all of a query's patterns in all fields together, so many
-short prefixes (``aa* ae* … go*``) cannot make one request score thousands of terms."""
+"""...and at most this many for all of a request's patterns in all fields together (query
+and "search within"), so many short prefixes (``aa* ae* … go*``) cannot make one request
+score thousands of terms."""
 CACHE_SIZE = 4096
 """Expanded nodes remembered per generation (a generation never changes)."""
 
@@ -77,24 +78,15 @@ class Expander:
             found.extend(islice(words, limit))
         return found
 
-    def bound(self, query: wq.Query) -> tuple[wq.Query, tuple[str, ...]]:
-        """The query with every expanding node replaced by an ``Or`` of its terms (at most
-        ``MAX_EXPANSIONS`` each, ``MAX_QUERY_EXPANSIONS`` in all), and a notice for each cut."""
-        over_each: dict[str, None] = {}
-        over_all: dict[str, None] = {}
-        left = MAX_QUERY_EXPANSIONS
+    def bound(self, query: wq.Query, allowance: Allowance | None = None) -> wq.Query:
+        """The query with every expanding node replaced by an ``Or`` of its terms, as many as
+        the request's ``allowance`` gives (a fresh one when none is passed)."""
+        allowance = allowance if allowance is not None else Allowance()
 
         def bound(node: wq.Query) -> wq.Query:
-            nonlocal left
             fieldname = node.field()
             if isinstance(node, wq.MultiTerm) and fieldname:
-                words = self.words(node)
-                if len(words) > MAX_EXPANSIONS:
-                    over_each[_shown(node)] = None
-                kept = words[: min(MAX_EXPANSIONS, left)]
-                if len(kept) < min(len(words), MAX_EXPANSIONS):
-                    over_all[_shown(node)] = None
-                left -= len(kept)
+                kept = allowance.grant(node, self.words(node))
                 boost = getattr(node, "boost", 1.0)
                 terms = [wq.Term(fieldname, word, boost=boost) for word in kept]
                 return wq.Or(terms) if terms else wq.NullQuery
@@ -102,7 +94,46 @@ class Expander:
                 return node
             return node.apply(bound)
 
-        return bound(query), _notices(list(over_each), list(over_all))
+        return bound(query)
+
+
+class Allowance:
+    """One request's expansion budget, shared by every pass over it (the query, "search
+    within", the ranking and where-matched passes, suggestions).
+
+    A pattern in a field is granted its words once, at most ``MAX_EXPANSIONS``, while the
+    request has any of its ``total`` left; asked again (a later pass re-reads the same
+    query), it gets the same words at no further cost.
+    """
+
+    def __init__(self, total: int = MAX_QUERY_EXPANSIONS) -> None:
+        self.left = total
+        self._granted: dict[wq.Query, list[str]] = {}
+        self._over_each: dict[str, None] = {}
+        self._over_all: dict[str, None] = {}
+
+    def grant(self, node: wq.MultiTerm, words: list[str]) -> list[str]:
+        """The words ``node`` may search (``words`` holds one more than the cap when cut)."""
+        key = node.with_boost(1.0)
+        if key not in self._granted:
+            if len(words) > MAX_EXPANSIONS:
+                self._over_each[_shown(node)] = None
+            kept = words[: min(MAX_EXPANSIONS, self.left)]
+            if len(kept) < min(len(words), MAX_EXPANSIONS):
+                self._over_all[_shown(node)] = None
+            self.left -= len(kept)
+            self._granted[key] = kept
+        return self._granted[key]
+
+    @property
+    def granted(self) -> int:
+        """Words granted so far, to all patterns together."""
+        return sum(len(words) for words in self._granted.values())
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What was cut, in at most two notices however many patterns were."""
+        return _notices(list(self._over_each), list(self._over_all))
 
 
 def _listed(patterns: list[str], shown: int = 3) -> str:

@@ -23,7 +23,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from index.columns import EPOCH_ORDINAL, MICROSECONDS_PER_DAY, NO_DAY
 from search.budget import Deadline, unlimited
 from search.columns import Columns
-from search.expansion import Expander
+from search.expansion import Allowance, Expander
 from search.phrases import PhraseChecker
 from search.scoring import Impacts
 
@@ -67,6 +67,7 @@ class Evaluator:
         searcher: WhooshSearcher,
         expander: Expander,
         deadline: Deadline | None = None,
+        allowance: Allowance | None = None,
     ) -> None:
         self.impacts = impacts
         self.columns = columns
@@ -75,6 +76,8 @@ class Evaluator:
         self.size = columns.doc_count
         self.work = Work()
         self.deadline = deadline or unlimited()
+        self.allowance = allowance if allowance is not None else Allowance()
+        """The request's expansion budget, shared with its query reading."""
         self.phrases = PhraseChecker(searcher, deadline=self.deadline)
         self._phrases: dict[wq.Phrase, np.ndarray] = {}
         """Verified documents of each phrase, for this evaluator's request."""
@@ -115,7 +118,7 @@ class Evaluator:
         if isinstance(node, wq.NumericRange) and node.fieldname in self.columns.days:
             return self._date_range(node)
         if isinstance(node, wq.MultiTerm):
-            bounded = self.expander.bound(node)[0]
+            bounded = self.expander.bound(node, self.allowance)
             return (
                 self._fallback(node) if isinstance(bounded, wq.MultiTerm) else self._node(bounded)
             )

@@ -26,7 +26,7 @@ from whoosh.qparser.syntax import GroupNode
 from whoosh.searching import Searcher
 
 from index.analysis import fold
-from search.expansion import Expander
+from search.expansion import Allowance, Expander
 from search.questions import as_typed
 from search.ranking import FIELD_WEIGHTS, repeat_weight
 from search.request import Scope
@@ -316,14 +316,22 @@ def only_fields(query: wq.Query, fields: tuple[str, ...]) -> wq.Query:
 
 
 def read_query(
-    searcher: Searcher, text: str, scope: Scope, expander: Expander | None = None
+    searcher: Searcher,
+    text: str,
+    scope: Scope,
+    expander: Expander | None = None,
+    allowance: Allowance | None = None,
 ) -> ParsedQuery:
     """Parse what the user typed and cap its prefix, wildcard and fuzzy expansions (with the
-    generation's ``expander``, or Whoosh's own term walk)."""
+    generation's ``expander``, or Whoosh's own term walk). With a request's shared
+    ``allowance`` its notices are the caller's to report, once for the whole request."""
     parsed = parse_query(text, searcher.schema, scope)
     expander = expander or Expander(searcher.reader())
-    bounded, notices = expander.bound(parsed.query)
-    return dataclasses.replace(parsed, query=bounded, notices=parsed.notices + notices)
+    own = allowance is None
+    allowance = Allowance() if allowance is None else allowance
+    bounded = expander.bound(parsed.query, allowance)
+    notices = parsed.notices + allowance.notices if own else parsed.notices
+    return dataclasses.replace(parsed, query=bounded, notices=notices)
 
 
 def headline_phrase(parsed: ParsedQuery, schema: Schema) -> wq.Query:

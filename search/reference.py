@@ -21,7 +21,7 @@ from index.columns import NO_DATE
 from search import feedback
 from search.budget import Deadline
 from search.engine import Answer, Opened, PageItem, Searcher
-from search.expansion import Expander
+from search.expansion import Allowance, Expander
 from search.facets import WHERE_MATCHED
 from search.query import (
     MAIN_FIELDS,
@@ -48,11 +48,16 @@ class ReferenceSearcher(Searcher):
         parsed: ParsedQuery,
         within: ParsedQuery | None,
         deadline: Deadline,
+        allowance: Allowance,
     ) -> Answer:
         """Whoosh alone, without a time budget: ``request.within`` is read by Whoosh's own
-        expansion here (not ``within``), and ``deadline`` is not consulted."""
+        expansion here (not ``within``), and ``deadline`` is not consulted. Expansions come
+        from Whoosh's term walk under an allowance of the reference's own, spent in the
+        engine's order (query, then ``within``, then the other passes)."""
         searcher = opened.searcher
-        allowed = _allowed(searcher, request, parsed)
+        own = Allowance()
+        read_query(searcher, request.query, request.scope, allowance=own)
+        allowed = _allowed(searcher, request, parsed, own)
         where: dict[str, int] = {}
         sort = request.sort
         if parsed.query is wq.NullQuery:
@@ -60,7 +65,7 @@ class ReferenceSearcher(Searcher):
             ranked = [PageItem(docnum, 0.0, Bucket.SOME_WORDS) for docnum in everything]
             sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
         else:
-            ranked = _rank(searcher, parsed, allowed)
+            ranked = _rank(searcher, parsed, allowed, own)
             where = _where_matched(searcher, parsed, {item.docnum for item in ranked})
         ranked = _sorted(ranked, sort, searcher)
         first = (request.page - 1) * request.per_page
@@ -76,12 +81,17 @@ class ReferenceSearcher(Searcher):
         return tuple(_sorted(ranked, Sort.RELEVANCE, opened.searcher)[:depth])
 
     def _count(
-        self, opened: Opened, text: str, request: SearchRequest, within: ParsedQuery | None
+        self,
+        opened: Opened,
+        text: str,
+        request: SearchRequest,
+        within: ParsedQuery | None,
+        allowance: Allowance,
     ) -> int:
         """Whoosh's count under the same filters (``request.within`` read by Whoosh)."""
         searcher = opened.searcher
-        parsed = read_query(searcher, text, request.scope)
-        allowed = _allowed(searcher, request, parsed)
+        parsed = read_query(searcher, text, request.scope, allowance=allowance)
+        allowed = _allowed(searcher, request, parsed, allowance)
         if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
             return 0
         return len(searcher.search(parsed.query, limit=1, filter=allowed))
@@ -101,7 +111,10 @@ def _scores(
 
 
 def _rank(
-    searcher: WhooshSearcher, parsed: ParsedQuery, allowed: set[int] | None
+    searcher: WhooshSearcher,
+    parsed: ParsedQuery,
+    allowed: set[int] | None,
+    allowance: Allowance | None = None,
 ) -> list[PageItem]:
     schema, reader = searcher.schema, searcher.reader()
     fields = SCOPE_FIELDS[parsed.scope]
@@ -109,8 +122,10 @@ def _rank(
 
     expander = Expander(reader)  # Whoosh's own term walk, fuzzy words by its automaton
 
+    allowance = allowance if allowance is not None else Allowance()
+
     def prepared(query: wq.Query) -> wq.Query:
-        return expander.bound(query)[0]
+        return expander.bound(query, allowance)
 
     if has_negation(parsed.query):
         everything = set(reader.all_doc_ids()) if allowed is None else allowed
@@ -218,7 +233,7 @@ def _facets(
 
 
 def _allowed(
-    searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery
+    searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery, allowance: Allowance
 ) -> set[int] | None:
     parts: list[wq.Query] = []
     if request.authors:
@@ -232,7 +247,7 @@ def _allowed(
     if request.month is not None and request.year is not None:
         parts.append(wq.Term("month", f"{request.year:04d}-{request.month:02d}"))
     if request.within:
-        base = read_query(searcher, request.within, request.scope).query
+        base = read_query(searcher, request.within, request.scope, allowance=allowance).query
         if base is not wq.NullQuery:
             parts.append(base)
     if request.caption_only and parsed.query is not wq.NullQuery:

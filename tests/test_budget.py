@@ -3,6 +3,7 @@ full answer, never letting an excluded article through, and says so."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from search import buckets, filters
-from search.budget import TIME_NOTICE, Deadline
+from search.budget import BUSY_NOTICE, TIME_NOTICE, Deadline, SearchBusy
 from search.engine import UNMARKED_NOTICE, Searcher
 from search.request import Scope, SearchRequest
 from web import create_app
@@ -85,3 +86,68 @@ def test_the_web_app_takes_its_budget_from_config(sample_index: Path) -> None:
     assert "stopped at its time limit" in page.get_data(as_text=True)
     fine = create_app({"INDEX": str(sample_index)}).test_client()
     assert TIME_NOTICE not in fine.get("/api/search?q=harbour+bridge").get_json()["notices"]
+
+
+def test_a_search_whose_client_has_gone_stops_like_one_out_of_time(engine: Searcher) -> None:
+    asked: list[bool] = []
+
+    def gone() -> bool:
+        asked.append(True)
+        return True
+
+    response = engine.search(SearchRequest(query="harbour bridge"), gone=gone)
+    assert asked and response.total == 0 and response.hits == ()
+    assert TIME_NOTICE in response.notices
+    assert engine.search(SearchRequest(query="harbour bridge"), gone=lambda: False).total
+
+
+def _held(engine: Searcher) -> tuple[threading.Event, threading.Thread]:
+    """Another request holding the searcher until the returned event is set."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with engine._turn():
+            taken.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert taken.wait(30)
+    return release, thread
+
+
+def test_a_search_that_cannot_start_within_its_budget_is_busy_not_queued(
+    sample_index: Path,
+) -> None:
+    engine = Searcher(sample_index, seconds=0.05)
+    release, thread = _held(engine)
+    try:
+        with pytest.raises(SearchBusy) as busy:
+            engine.search(SearchRequest(query="harbour"))
+        assert busy.value.retry_after == 1
+    finally:
+        release.set()
+        thread.join()
+    assert engine.search(SearchRequest(query="harbour")).total  # free again
+    engine.close()
+
+
+def test_busy_is_a_503_with_retry_after_on_the_page_and_the_api(sample_index: Path) -> None:
+    app = create_app({"INDEX": str(sample_index), "SEARCH_SECONDS": 0.05})
+    client = app.test_client()
+    engine = app.extensions["scoop.searcher"]
+    release, thread = _held(engine)
+    try:
+        api = client.get("/api/search", query_string={"q": "harbour"})
+        page = client.get("/search", query_string={"q": "harbour"})
+    finally:
+        release.set()
+        thread.join()
+    for response in (api, page):
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "1"
+        assert response.headers["Content-Security-Policy"]
+    assert api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"] == BUSY_NOTICE
+    assert BUSY_NOTICE in page.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": "harbour"}).status_code == 200

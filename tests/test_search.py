@@ -355,6 +355,38 @@ def test_many_patterns_share_one_expansion_budget(tmp_path: Path) -> None:
     searcher.close()
 
 
+def test_the_query_and_search_within_share_the_requests_expansion_budget(
+    tmp_path: Path,
+) -> None:
+    """One budget for the whole request: the earlier query of "search within" gets what the
+    query left, and every later pass (ranking, where-matched, suggestions) re-uses the words
+    already granted instead of expanding again."""
+    from search import buckets, facets
+    from search.expansion import MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS, Allowance
+
+    stems = [f"{c}{v}" for c in "bdk" for v in "aeiou"][:12]
+    body = " ".join(f"{stem}{n:03d}" for stem in stems for n in range(250))
+    root = index_records([{"id": "w", "title": "Words", "body": body}], tmp_path)
+    searcher = Searcher(root)
+    query = " ".join(f"{stem}*" for stem in stems[:10])  # 10 x 200 = the whole budget
+    within = " ".join(f"{stem}*" for stem in stems[10:])
+    response = searcher.search(SearchRequest(query=query, within=within, scope=Scope.BODY))
+    assert response.notices[-1] == (
+        "The query's patterns match more than 2000 words in all; the first 2000 were "
+        "searched, so ka* and ke* got fewer words or none."
+    )
+    opened = searcher._current()
+    allowance = Allowance()
+    parsed = opened.read(query, Scope.BODY, allowance)
+    opened.read(within, Scope.BODY, allowance)
+    evaluator = opened.evaluator(allowance=allowance)
+    ranked = buckets.rank(evaluator, parsed, None)
+    facets.where_matched(evaluator, parsed, ranked.mask)
+    assert allowance.granted == MAX_QUERY_EXPANSIONS == 10 * MAX_EXPANSIONS
+    assert allowance.left == 0
+    searcher.close()
+
+
 def test_what_search_within_cut_is_said_too(searcher: Searcher) -> None:
     response = searcher.search(SearchRequest(query="bridge", within="h* bridge"))
     assert response.notices == (

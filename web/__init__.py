@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import (
     HTTPException,
     MethodNotAllowed,
     RequestEntityTooLarge,
     RequestURITooLarge,
+    ServiceUnavailable,
     TooManyRequests,
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from index.generations import default_index_root
-from search.budget import SEARCH_SECONDS
+from search.budget import SEARCH_SECONDS, SearchBusy
 from search.engine import Searcher
 from web.limits import LIMITS, limiter
 
@@ -109,6 +111,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 detail = f"Too many requests from your address (the limit is {detail}); {AGAIN}"
             return problem_response(status, error.name, detail), status, headers
         return render_template("error.html", status=status, error=error), status, headers
+
+    @app.errorhandler(SearchBusy)
+    def busy(error: SearchBusy) -> ResponseReturnValue:
+        """503 with Retry-After when no search could start within its time budget."""
+        app.logger.warning("busy: a request waited its whole time budget (%s)", request.path)
+        unavailable = ServiceUnavailable(str(error), retry_after=error.retry_after)
+        return http_error(unavailable)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

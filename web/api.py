@@ -17,6 +17,7 @@ from index.generations import IndexUnavailable
 from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json
 from web import index_unavailable, is_api_path, problem_response, searcher
+from web.connection import gone_check
 from web.limits import limit, limiter
 from web.params import search_request
 
@@ -72,7 +73,7 @@ def search() -> ResponseReturnValue:
     not_modified = _not_modified(_etag(engine.generation.name))
     if not_modified:
         return not_modified
-    found = engine.search(wanted)
+    found = engine.search(wanted, gone=gone_check())
     return _cacheable(jsonify(response_json(found)), _etag(found.generation))
 
 

@@ -35,6 +35,7 @@ from search.request import (
     Sort,
 )
 from web import index_unavailable, searcher
+from web.connection import gone_check
 from web.limits import limit, limiter
 from web.params import search_request
 
@@ -486,7 +487,7 @@ def search_page() -> ResponseReturnValue:
                 links=links,
                 timeline=timeline(latest, links),
             )
-        response = core.search(search)
+        response = core.search(search, gone=gone_check())
         months = None
         if search.month is not None:
             months = core.search(dataclasses.replace(search, month=None, page=1, per_page=1))
