@@ -365,10 +365,6 @@ def evaluate_ranking(
         click.echo(_evaluation_text(result, report.indexed, report.seconds))
 
 
-THREADS = 16
-"""Threads per worker: each connection being read or answered holds one (docs/decisions.md)."""
-
-
 @cli.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -378,9 +374,7 @@ THREADS = 16
 )
 def serve(index_root: Path, host: str, port: int, workers: int) -> None:
     """Serve the web page and JSON API with gunicorn (a pre-forking production server)."""
-    from gunicorn.app.base import BaseApplication
-
-    from web import create_app
+    from web import create_app, server
 
     app = create_app({"INDEX": str(index_root)})
     if app.debug:
@@ -389,26 +383,10 @@ def serve(index_root: Path, host: str, port: int, workers: int) -> None:
             "development only; `serve` refuses it. Unset it, or use `flask --app web run --debug`."
         )
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            # Threads, so a slow or idle connection holds one thread, not a whole worker.
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", THREADS)
-            self.cfg.set("keepalive", 5)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("graceful_timeout", 5)
-            # gunicorn's maximum, above the app's MAX_URL_CHARS: the app answers 414 itself
-            self.cfg.set("limit_request_line", 8190)
-
-        def load(self) -> Any:
-            return app
-
     click.echo(
         f"Serving {index_root} on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)"
     )
-    Server().run()
+    server.serve(app, host, port, workers)
 
 
 if __name__ == "__main__":

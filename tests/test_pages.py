@@ -521,3 +521,23 @@ def test_a_long_article_page_marks_every_matching_paragraph(tmp_path: Path) -> N
     assert highlights.matched_paragraphs is highlights.matched_paragraphs  # computed once
     assert highlights.matched_paragraphs == tuple(range(2, 3001, 2))
     assert page.get_data(as_text=True).count('class="has-match"') == 1500
+
+
+def test_redirects_stay_on_this_site_whatever_the_host_header(client: FlaskClient) -> None:
+    answer = client.get("/static//favicon.svg?v=1", headers={"Host": "evil.example"})
+    assert answer.status_code == 308
+    assert answer.headers["Location"] == "/static/favicon.svg?v=1"
+
+
+def test_only_trusted_hosts_are_answered_when_configured(sample_index: Path) -> None:
+    from web import create_app
+
+    app = create_app({"INDEX": str(sample_index), "TRUSTED_HOSTS": ["archive.example.org"]})
+    client = app.test_client()
+    trusted = client.get("/search?q=flood", headers={"Host": "archive.example.org"})
+    assert trusted.status_code == 200
+    for path in ("/search?q=flood", "/api/search?q=flood", "/static//favicon.svg"):
+        other = client.get(path, headers={"Host": "evil.example"})
+        assert other.status_code == 400, path
+        assert other.get_data(as_text=True) == "Host 'evil.example' is not trusted.\n"
+        assert other.headers["Content-Security-Policy"] and "Location" not in other.headers

@@ -11,6 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from web import SECURITY_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
 START_SECONDS = 60
@@ -126,3 +130,37 @@ def test_slow_connections_do_not_starve_the_server(live_server: str) -> None:
     finally:
         for connection in slow:
             connection.close()
+
+
+def _raw(base: str, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send bytes as they are and read the whole answer: status line, headers, body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return status, headers, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"NOT A REQUEST LINE <script>\r\n\r\n", "400"),
+        (b"GET /search HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", "431"),
+        (b"GET /search HTTP/1.1\r\n" + b"X: y\r\n" * 200 + b"\r\n", "431"),
+    ],
+)
+def test_the_servers_own_error_answers_carry_the_security_headers(
+    live_server: str, request_bytes: bytes, status: str
+) -> None:
+    """Answers gunicorn gives before the app sees the request are made like the app's."""
+    line, headers, body = _raw(live_server, request_bytes)
+    assert line.split()[1] == status
+    for name, value in SECURITY_HEADERS.items():
+        assert headers[name] == value, name
+    assert b"<script>" not in body
+    assert int(headers["Content-Length"]) == len(body)

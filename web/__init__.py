@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +13,7 @@ from werkzeug.exceptions import (
     MethodNotAllowed,
     RequestEntityTooLarge,
     RequestURITooLarge,
+    SecurityError,
     ServiceUnavailable,
     TooManyRequests,
 )
@@ -53,6 +55,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "JSON_SORT_KEYS": False,
     "SEARCH_SECONDS": SEARCH_SECONDS,  # a search's time budget (search.budget)
     "PROXY_COUNT": 0,  # reverse proxies whose X-Forwarded-For is trusted (web.limits)
+    "TRUSTED_HOSTS": None,  # e.g. ["archive.example.org"]: other Host headers get a 400
 }
 
 
@@ -98,6 +101,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
         status = error.code or 500
+        if isinstance(error, SecurityError):  # an untrusted Host: no URL can be built for it
+            return Response(f"{error.description}\n", mimetype="text/plain"), status, []
         # Keep the headers the error carries (Allow on a 405), but not its HTML content type.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if is_api_path(request.path):
@@ -123,6 +128,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if "Location" in response.headers:  # Werkzeug's `//x` -> `/x` redirect is absolute
+            response.headers["Location"] = _same_site(response.headers["Location"])
         return response
 
     return app
@@ -141,6 +148,13 @@ def index_unavailable(app: Flask, error: Exception) -> str:
     """Log why no index serves and return the public message."""
     app.logger.error("no index available: %s", error)
     return INDEX_UNAVAILABLE
+
+
+def _same_site(url: str) -> str:
+    """A redirect target as a path on this site: the Host header never makes it absolute."""
+    parts = urlsplit(url)
+    path = "/" + parts.path.lstrip("/")
+    return f"{path}?{parts.query}" if parts.query else path
 
 
 def is_api_path(path: str) -> bool:
