@@ -146,6 +146,7 @@ def build_index(
     report = BuildReport()
     started = time.perf_counter()
     with generations.reindex_lock(index_root):
+        generations.remove_stale(index_root)  # what a killed build left, before building
         path = generations.new_generation_path(index_root)
         try:
             write_generation(read_articles(sources), path, report, progress)

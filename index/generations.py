@@ -25,6 +25,7 @@ from index.impacts import FORMAT_VERSION
 from index.schema import SCHEMA_VERSION
 
 CURRENT_FILE = "CURRENT"
+PREVIOUS_FILE = "PREVIOUS"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = ".reindex.lock"
 GENERATION_PREFIX = "gen-"
@@ -126,28 +127,57 @@ def current_generation(root: Path) -> Generation:
 
 
 def switch_to(root: Path, path: Path) -> None:
-    """Make the finished generation at ``path`` current, atomically, then remove older ones."""
+    """Make the finished generation at ``path`` current, atomically and durably, keep the
+    one it replaces as the previous generation, and remove any older ones."""
     _read_generation(path)  # refuses a generation without a manifest
-    temporary = root / f".{CURRENT_FILE}.{os.getpid()}.tmp"
-    temporary.write_text(path.name + "\n", encoding="utf-8")
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, root / CURRENT_FILE)
+    previous = current_name(root)
+    if previous:
+        _write_durably(root, PREVIOUS_FILE, previous)
+    _write_durably(root, CURRENT_FILE, path.name)
     remove_stale(root)
 
 
-def remove_stale(root: Path) -> list[str]:
-    """Delete every generation folder that is not current; returns the names removed.
+def _write_durably(root: Path, name: str, text: str) -> None:
+    """Replace ``root/name`` with ``text`` by an atomic rename, fsynced file and folder
+    (the switch survives a power cut)."""
+    temporary = root / f".{name}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / name)
+    folder = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
-    Searchers that still hold an old generation open keep reading their open
-    files (POSIX semantics) and move to the new one on their next request.
+
+def previous_name(root: Path) -> str | None:
+    """The generation that served before the current one (kept until the next switch)."""
+    try:
+        return (root / PREVIOUS_FILE).read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def remove_stale(root: Path) -> list[str]:
+    """Delete what is neither the current nor the previous generation: older generations,
+    folders of builds that were killed, temporary pointer files; returns what was removed.
+
+    The previous generation stays until the next switch: a searcher still answering a
+    request on it (requests are bounded by their time budget, a build takes longer)
+    finishes there and moves to the current one on its next request.
     """
-    keep = current_name(root)
+    keep = {current_name(root), previous_name(root)}
     removed = []
     for path in root.glob(f"{GENERATION_PREFIX}*"):
-        if path.is_dir() and path.name != keep:
+        if path.is_dir() and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
+    for temporary in root.glob(".*.tmp"):
+        temporary.unlink(missing_ok=True)
+        removed.append(temporary.name)
     return removed
 
 
@@ -158,21 +188,48 @@ def discard(path: Path) -> None:
 
 @contextlib.contextmanager
 def reindex_lock(root: Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the index root's writer lock, so two reindexes never interleave."""
+    """Hold the index root's writer lock, so two reindexes never interleave.
+
+    The lock is on the root folder itself (deleting a file cannot let a second writer
+    in) and goes with the process, however it ends (a SIGKILLed writer leaves nothing
+    that blocks the next). The holder's pid and start time are written beside it for
+    the message a second writer gets.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexUnavailable(
-                        f"another reindex of {root} is running; try again when it ends"
-                    ) from None
-                time.sleep(0.1)
+    folder = os.open(root, os.O_RDONLY)
+    try:
+        _take(folder, root, wait_seconds)
+        (root / LOCK_FILE).write_text(
+            json.dumps({"pid": os.getpid(), "started": datetime.now(UTC).isoformat()}),
+            encoding="utf-8",
+        )
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(folder, fcntl.LOCK_UN)
+    finally:
+        os.close(folder)
+
+
+def _take(folder: int, root: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise IndexUnavailable(
+                    f"another reindex of {root} is running ({_holder(root)}); "
+                    "try again when it ends"
+                ) from None
+            time.sleep(0.1)
+
+
+def _holder(root: Path) -> str:
+    """``pid 123, started 2026-12-03T10:00:00+00:00``, as the running writer wrote it."""
+    try:
+        holder = json.loads((root / LOCK_FILE).read_text(encoding="utf-8"))
+        return f"pid {holder['pid']}, started {holder['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "holder unknown"

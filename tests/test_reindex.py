@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from index.generations import IndexUnavailable
 from index.model import Article
 from search.engine import Searcher
 from search.request import SearchRequest
-from tests.conftest import REFERENCE, SAMPLES
+from tests.conftest import REFERENCE, ROOT, SAMPLES
 
 
 def _ids(root: Path) -> set[str]:
@@ -24,7 +27,7 @@ def _ids(root: Path) -> set[str]:
     return {hit.id for hit in response.hits}
 
 
-def test_reindex_twice_keeps_ids_and_removes_the_old_generation(tmp_path: Path) -> None:
+def test_reindex_keeps_ids_and_the_previous_generation_only(tmp_path: Path) -> None:
     root = tmp_path / "index"
     first = build_index([SAMPLES], root)
     assert first.indexed >= 21 and not first.problems
@@ -33,8 +36,11 @@ def test_reindex_twice_keeps_ids_and_removes_the_old_generation(tmp_path: Path) 
     assert _ids(root) == _ids(root)
     assert len(_ids(root)) == first.indexed == second.indexed
     folders = sorted(p.name for p in root.glob("gen-*"))
-    assert folders == [second.generation]
+    assert folders == [first.generation, second.generation]  # the previous one is kept
     assert generations.current_name(root) == second.generation
+    assert generations.previous_name(root) == first.generation
+    third = build_index([SAMPLES], root)
+    assert sorted(p.name for p in root.glob("gen-*")) == [second.generation, third.generation]
 
 
 def test_ids_survive_a_reindex(tmp_path: Path) -> None:
@@ -126,4 +132,52 @@ def test_two_reindexes_never_interleave(tmp_path: Path) -> None:
     root = tmp_path / "index"
     with generations.reindex_lock(root), pytest.raises(IndexUnavailable, match="another reindex"):
         build_index([REFERENCE], root)
+    assert build_index([REFERENCE], root).indexed == 1
+
+
+def test_what_a_killed_build_left_is_removed_before_the_next_build(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = build_index([REFERENCE], root)
+    partial = root / "gen-20260101T000000000000-99999"
+    partial.mkdir()
+    (partial / "_MAIN_1.toc").write_bytes(b"half")
+    (root / ".CURRENT.99999.tmp").write_text("gen-x\n")
+    second = build_index([REFERENCE], root)
+    assert not partial.exists() and not (root / ".CURRENT.99999.tmp").exists()
+    assert {p.name for p in root.glob("gen-*")} == {first.generation, second.generation}
+
+
+def test_a_second_writer_is_told_who_holds_the_lock_even_without_the_lock_file(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "index"
+    with generations.reindex_lock(root):
+        (root / generations.LOCK_FILE).unlink()  # deleting the file lets no one in
+        with pytest.raises(IndexUnavailable, match="another reindex"):
+            build_index([REFERENCE], root)
+    with generations.reindex_lock(root), pytest.raises(IndexUnavailable) as refused:
+        build_index([REFERENCE], root)
+    assert f"pid {os.getpid()}, started 20" in str(refused.value)
+
+
+def test_a_writer_killed_with_sigkill_leaves_no_lock_behind(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from index import generations\n"
+            "with generations.reindex_lock(Path(sys.argv[1])):\n"
+            "    print('locked', flush=True); time.sleep(60)",
+            str(root),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with pytest.raises(IndexUnavailable, match=f"pid {holder.pid}"):
+        build_index([REFERENCE], root)
+    holder.kill()
+    holder.wait()
     assert build_index([REFERENCE], root).indexed == 1
