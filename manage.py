@@ -20,6 +20,7 @@ from index.generations import IndexUnavailable, default_index_root
 from index.model import Article, Problem
 from index.scrape import Reading
 from index.smart import Record, index_names, read_records, write_feed
+from index.update import UpdateReport, delete_articles, update_index
 from search.engine import Searcher
 from search.evaluation import DEPTH, Evaluation, Question, evaluate, questions_of, write_run
 from search.judgements import DESCRIPTIONS, LAYOUTS, BadJudgements, Judgements, read_judgements
@@ -129,6 +130,58 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
     _list_problems(problems)
     _list_warnings(report)
     click.echo(_summary(report))
+
+
+def _update_summary(report: UpdateReport) -> str:
+    counts = (
+        f"{report.added} added, {report.changed} changed, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {len(report.problems)} skipped"
+    )
+    if not report.touched:
+        return f"{counts}; nothing to change, the index is as it was ({report.articles} articles)"
+    return (
+        f"{counts}; {_count(report.articles, 'article')} in generation {report.generation} "
+        f"({report.seconds:.2f} s)"
+    )
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+def update(sources: tuple[Path, ...], index_root: Path) -> None:
+    """Index only what is new or changed in SOURCES (by content hash) and remove articles
+    whose source file under SOURCES is gone; everything else is left untouched. Without
+    SOURCES, the files and folders the serving index was built from.
+
+    The changes are written as a new generation that replaces the serving one only when
+    complete; on failure the old index keeps serving.
+    """
+    try:
+        report = update_index(list(sources), index_root)
+    except (BuildFailed, IndexUnavailable, OSError) as error:
+        raise click.ClickException(
+            f"update failed, the previous index still serves: {error}"
+        ) from None
+    _list_problems(report.problems)
+    click.echo(_update_summary(report))
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+def delete(ids: tuple[str, ...], index_root: Path) -> None:
+    """Remove the articles with these IDS from the index (a new generation)."""
+    try:
+        report = delete_articles(ids, index_root)
+    except (BuildFailed, IndexUnavailable, OSError) as error:
+        raise click.ClickException(
+            f"delete failed, the previous index still serves: {error}"
+        ) from None
+    for article_id in report.unknown:
+        click.echo(f"no article with id {article_id!r}", err=True)
+    click.echo(_update_summary(report))
+    if report.unknown:
+        sys.exit(1)
 
 
 def _reading_json(reading: Reading) -> dict[str, Any]:

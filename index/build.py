@@ -157,7 +157,7 @@ def build_index(
                     + f" ({len(report.problems)} problems)"
                 )
             arrays = write_arrays(path, report.indexed)
-            generations.write_manifest(path, report.indexed, arrays)
+            generations.write_manifest(path, report.indexed, arrays, sources)
             generations.switch_to(index_root, path)
         except BaseException:
             generations.discard(path)

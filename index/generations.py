@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,8 @@ class Generation:
     created: str
     arrays: dict[str, Any]
     """The manifest's description of the derived arrays (see ``index.impacts``)."""
+    sources: tuple[str, ...] = ()
+    """The files and folders the generation was built from (absolute paths)."""
 
 
 def default_index_root() -> Path:
@@ -65,15 +67,19 @@ def new_generation_path(root: Path) -> Path:
     return path
 
 
-def write_manifest(path: Path, article_count: int, arrays: dict[str, Any]) -> None:
+def write_manifest(
+    path: Path, article_count: int, arrays: dict[str, Any], sources: Sequence[Path] = ()
+) -> None:
     """Record what a finished generation holds, for validation and ``/healthz``.
 
-    ``arrays`` describes the derived arrays (format version, BM25 parameters, postings).
+    ``arrays`` describes the derived arrays (format version, BM25 parameters, postings);
+    ``sources`` the files and folders it was built from (what ``update`` reads again).
     """
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "article_count": article_count,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sources": [str(Path(source).resolve()) for source in sources],
         "arrays": arrays,
     }
     (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -89,6 +95,7 @@ def _read_generation(path: Path) -> Generation:
             article_count=int(manifest["article_count"]),
             created=str(manifest["created"]),
             arrays=dict(manifest.get("arrays") or {}),
+            sources=tuple(str(source) for source in manifest.get("sources") or ()),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(

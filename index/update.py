@@ -1,0 +1,238 @@
+"""Incremental changes to the index: ``update`` (new, changed and gone articles) and
+``delete``, each written as a new generation, copy-on-write.
+
+The current generation's Whoosh segments are copied into a new generation folder, the
+changes are applied there by Whoosh's writer (deleting by id, adding the new versions),
+and the search arrays are derived again from the result, so they always match its
+segments and document numbers. The new generation is switched to like a full build's;
+the current one serves untouched until then. When nothing changed, nothing is written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher as WhooshSearcher
+from whoosh.writing import IndexWriter
+
+from index import generations
+from index.articles import read_articles
+from index.build import (
+    WRITER_MEMORY_MB,
+    BuildFailed,
+    ProgressCallback,
+    article_fields,
+    write_arrays,
+)
+from index.generations import Generation
+from index.model import Article, ParseWarning, Problem
+
+
+@dataclass
+class UpdateReport:
+    """What an update or delete did, article by article."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """Ids asked to be deleted that the index does not hold."""
+    articles: int = 0
+    """Articles in the index afterwards."""
+    generation: str = ""
+    """The new generation, or empty when nothing changed (no generation was written)."""
+    seconds: float = 0.0
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+Changes = Callable[[IndexWriter, WhooshSearcher, UpdateReport], None]
+
+
+def update_index(
+    sources: Sequence[Path], index_root: Path, progress: ProgressCallback | None = None
+) -> UpdateReport:
+    """Index what is new or changed in ``sources`` (by content hash) and remove the
+    articles whose source file under ``sources`` is gone; the rest is left as it is.
+
+    Without ``sources``, the sources the current generation was built from. Article ids
+    derive from the path below the folder given, so give the folders ``reindex`` had.
+    """
+
+    recorded = generations.current_generation(index_root).sources
+    chosen = list(sources) or [Path(source) for source in recorded]
+    if not chosen:
+        raise BuildFailed(
+            "the serving generation does not record its sources; "
+            "name the files and folders `reindex` was given"
+        )
+
+    _refuse_inner_folders(chosen, recorded)
+
+    def changes(writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport) -> None:
+        seen = _apply_articles(read_articles(chosen), writer, searcher, report, progress)
+        for docnum, stored in searcher.reader().iter_docs():
+            if stored["id"] not in seen and _under(stored.get("source", ""), chosen):
+                writer.delete_document(docnum)
+                report.removed += 1
+
+    return _copy_on_write(index_root, changes, chosen)
+
+
+def _refuse_inner_folders(sources: Sequence[Path], recorded: Sequence[str]) -> None:
+    """A folder inside one the index was built from would give its articles other ids
+    (ids derive from the path below the folder given) and replace them all."""
+    for source in sources:
+        inner = Path(source).resolve()
+        for folder in map(Path, recorded):
+            if inner != folder and inner.is_relative_to(folder):
+                raise BuildFailed(
+                    f"{source} lies inside {folder}, which the index was built from; article "
+                    f"ids are relative to {folder}, so update {folder} (or give no sources)"
+                )
+
+
+def delete_articles(ids: Iterable[str], index_root: Path) -> UpdateReport:
+    """Remove the articles with these ids (unknown ids are reported, not an error)."""
+
+    def changes(writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport) -> None:
+        for article_id in dict.fromkeys(ids):
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                report.unknown.append(article_id)
+            else:
+                writer.delete_document(docnum)
+                report.removed += 1
+
+    return _copy_on_write(index_root, changes, None)
+
+
+def _apply_articles(
+    items: Iterable[Article | Problem],
+    writer: IndexWriter,
+    searcher: WhooshSearcher,
+    report: UpdateReport,
+    progress: ProgressCallback | None,
+) -> set[str]:
+    """Add new articles, replace changed ones; returns every id the sources still hold
+    (an article whose file now fails to parse keeps its indexed version)."""
+    seen: dict[str, str] = {}
+    failed_files: set[str] = set()
+    for item in items:
+        if isinstance(item, Article) and item.id in seen:
+            item = Problem(
+                item.source, f"duplicate article id {item.id} (first in {seen[item.id]})"
+            )
+        if isinstance(item, Article):
+            seen[item.id] = item.source
+            _apply_article(item, writer, searcher, report)
+        else:
+            report.problems.append(item)
+            failed_files.add(_file_of(item.source))
+        if progress:
+            progress(item)
+    kept = {
+        stored["id"]
+        for _, stored in searcher.reader().iter_docs()
+        if _file_of(stored.get("source", "")) in failed_files
+    }
+    return set(seen) | kept
+
+
+def _apply_article(
+    article: Article, writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport
+) -> None:
+    docnum = searcher.document_number(id=article.id)
+    if docnum is not None:
+        if searcher.reader().stored_fields(docnum).get("content_hash") == article.content_hash:
+            report.unchanged += 1
+            return
+        writer.delete_document(docnum)
+        report.changed += 1
+    else:
+        report.added += 1
+    writer.add_document(**article_fields(article))
+    report.warnings.extend(article.warnings)
+
+
+def _file_of(source: str) -> str:
+    """The file an article came from: a feed record's source is ``path:line``."""
+    head, _, line = source.rpartition(":")
+    return head if head and line.isdigit() else source
+
+
+def _under(source: str, sources: Sequence[Path]) -> bool:
+    """Whether an article's source file lies in one of the given files or folders."""
+    if not source:
+        return False
+    path = Path(_file_of(source)).resolve()
+    return any(path.is_relative_to(Path(given).resolve()) for given in sources)
+
+
+def _copy_on_write(
+    index_root: Path, changes: Changes, sources: Sequence[Path] | None
+) -> UpdateReport:
+    """Apply ``changes`` to a copy of the current generation and switch to it (recording
+    ``sources``, or the current generation's when None)."""
+    report = UpdateReport()
+    started = time.perf_counter()
+    with generations.reindex_lock(index_root):
+        generations.remove_stale(index_root)
+        current = generations.current_generation(index_root)
+        path = generations.new_generation_path(index_root)
+        try:
+            _copy_segments(current, path)
+            recorded = sources if sources is not None else [Path(s) for s in current.sources]
+            _write_changes(current, path, changes, report, recorded)
+        except BaseException:
+            generations.discard(path)
+            raise
+        if not report.touched:
+            generations.discard(path)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _copy_segments(current: Generation, path: Path) -> None:
+    """The Whoosh files of ``current`` into the empty folder ``path`` (not the derived
+    arrays' folder or the manifest: they are written again for the new segments)."""
+    for file in current.path.iterdir():
+        if file.is_file() and file.name != generations.MANIFEST_FILE:
+            shutil.copy2(file, path / file.name)
+
+
+def _write_changes(
+    current: Generation,
+    path: Path,
+    changes: Changes,
+    report: UpdateReport,
+    sources: Sequence[Path],
+) -> None:
+    index = whoosh_index.open_dir(str(path))
+    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    try:
+        with index.searcher() as searcher:
+            changes(writer, searcher, report)
+    except BaseException:
+        writer.cancel()
+        raise
+    if not report.touched:
+        writer.cancel()
+        report.articles = current.article_count
+        return
+    writer.commit()
+    report.articles = current.article_count + report.added - report.removed
+    arrays = write_arrays(path, report.articles)
+    generations.write_manifest(path, report.articles, arrays, sources)
+    generations.switch_to(path.parent, path)
+    report.generation = path.name

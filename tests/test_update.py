@@ -1,0 +1,143 @@
+"""``update`` and ``delete``: incremental changes written as a new generation, on real
+indexes in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import generations
+from index.build import BuildFailed, build_index
+from index.update import delete_articles, update_index
+from search.engine import Searcher
+from search.reference import ReferenceSearcher
+from search.request import SearchRequest
+from tests.conftest import ROOT, SAMPLES
+from tests.test_fast_path import _summary
+
+QUERIES = ["harbour bridge", "flood*", "interpreters", '"north korea"', "cannery -flood", ""]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sample articles and a real index of it."""
+    source = tmp_path / "articles"
+    shutil.copytree(SAMPLES / "articles", source)
+    root = tmp_path / "index"
+    build_index([source], root)
+    return source, root
+
+
+def _titles(root: Path, query: str) -> set[str]:
+    searcher = Searcher(root)
+    try:
+        return {hit.title for hit in searcher.search(SearchRequest(query=query, per_page=50)).hits}
+    finally:
+        searcher.close()
+
+
+def _same_as_reference(root: Path) -> None:
+    """The derived arrays agree with the updated Whoosh segments: the fast path answers
+    every query like Whoosh alone."""
+    fast, reference = Searcher(root), ReferenceSearcher(root)
+    try:
+        for query in QUERIES:
+            request = SearchRequest(query=query)
+            assert _summary(fast.search(request)) == _summary(reference.search(request)), query
+    finally:
+        fast.close()
+        reference.close()
+
+
+def test_update_adds_changes_and_removes_and_a_second_run_changes_nothing(
+    archive: tuple[Path, Path],
+) -> None:
+    source, root = archive
+    before = generations.current_generation(root)
+    files = sorted(source.glob("*.txt"))
+    changed = files[3]
+    changed.write_text(changed.read_text() + "\n\nA zanzibarine postscript.\n")
+    gone_title = files[5].read_text().splitlines()[0]
+    files[5].unlink()
+    (source / "new.txt").write_text(
+        "Quokka census counts record numbers\n\nBy Ana Ruiz\n\nMay 4, 2021\n\n"
+        "Rangers counted more quokkas than ever on the island.\n"
+    )
+    report = update_index([source], root)
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    assert report.unchanged == before.article_count - 2 and not report.problems
+    assert report.articles == before.article_count
+    assert generations.current_name(root) == report.generation != before.name
+    assert generations.previous_name(root) == before.name
+    assert _titles(root, "zanzibarine") and _titles(root, "quokka")
+    assert gone_title not in _titles(root, "")
+    _same_as_reference(root)
+
+    again = update_index([source], root)
+    assert not again.touched and again.generation == ""
+    assert again.unchanged == report.articles
+    assert generations.current_name(root) == report.generation
+
+
+def test_update_reads_the_sources_the_index_was_built_from(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    build_index([SAMPLES], root)  # scrapes and the JSON Lines feed
+    count = generations.current_generation(root).article_count
+    for sources in ([], [SAMPLES]):
+        report = update_index(sources, root)  # [] is what the generation was built from
+        assert not report.touched and report.unchanged == count, sources
+    assert generations.current_generation(root).sources == (str(SAMPLES),)
+    with pytest.raises(BuildFailed, match=r"lies inside .*samples, which the index was built"):
+        update_index([SAMPLES / "articles"], root)  # its ids would all differ
+
+
+def test_an_article_whose_file_now_fails_to_parse_keeps_its_indexed_version(
+    archive: tuple[Path, Path],
+) -> None:
+    source, root = archive
+    broken = sorted(source.glob("*.txt"))[2]
+    title = broken.read_text().splitlines()[0]
+    broken.write_bytes(b"")
+    report = update_index([source], root)
+    assert report.removed == 0 and [p.source for p in report.problems] == [str(broken)]
+    assert title in _titles(root, "")
+
+
+def test_delete_removes_articles_and_reports_unknown_ids(archive: tuple[Path, Path]) -> None:
+    _, root = archive
+    searcher = Searcher(root)
+    hit = searcher.search(SearchRequest(query="interpreters")).hits[0]
+    searcher.close()
+    count = generations.current_generation(root).article_count
+    report = delete_articles([hit.id, hit.id, "0000000000000000"], root)
+    assert (report.removed, report.unknown) == (1, ["0000000000000000"])
+    assert report.articles == count - 1
+    assert hit.title not in _titles(root, "")
+    _same_as_reference(root)
+    nothing = delete_articles(["0000000000000000"], root)
+    assert not nothing.touched and generations.current_name(root) == report.generation
+
+
+def test_update_and_delete_from_the_command_line(archive: tuple[Path, Path]) -> None:
+    source, root = archive
+
+    def manage(*arguments: str, index: Path = root) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(ROOT / "manage.py"), *arguments, "--index", str(index)]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+    sorted(source.glob("*.txt"))[0].unlink()
+    updated = manage("update", str(source))
+    assert updated.returncode == 0, updated.stderr
+    assert "0 added, 0 changed, 1 removed" in updated.stdout
+    unchanged = manage("update")  # the sources the index was built from
+    assert "nothing to change" in unchanged.stdout
+    unknown = manage("delete", "0000000000000000")
+    assert unknown.returncode == 1 and "no article with id '0000000000000000'" in unknown.stderr
+    missing = manage("update", str(source), index=root.parent / "none")
+    assert missing.returncode == 1 and "update failed, the previous index still serves" in (
+        missing.stderr
+    )
