@@ -515,12 +515,39 @@ def test_a_long_article_page_marks_every_matching_paragraph(tmp_path: Path) -> N
     highlights = engine.article_highlights(hit["id"], "harbour")
     engine.close()
 
-    page = client.get(f"/articles/{hit['id']}", query_string={"q": "harbour"})
+    pages = [
+        client.get(f"/articles/{hit['id']}", query_string={"q": "harbour", "part": part})
+        for part in range(1, 11)
+    ]
 
     assert highlights is not None
     assert highlights.matched_paragraphs is highlights.matched_paragraphs  # computed once
     assert highlights.matched_paragraphs == tuple(range(2, 3001, 2))
-    assert page.get_data(as_text=True).count('class="has-match"') == 1500
+    assert sum(page.get_data(as_text=True).count('class="has-match"') for page in pages) == 1500
+    assert all(page.get_data(as_text=True).count('class="has-match"') == 150 for page in pages)
+
+
+def test_a_long_article_is_read_in_bounded_parts(tmp_path: Path) -> None:
+    body = [f"Paragraph {n}." for n in range(1, 701)]
+    body[449] = "Paragraph 450 about the harbour."
+    root = index_records([{"id": "long", "title": "A long story", "body": body}], tmp_path)
+    client = create_app({"INDEX": str(root)}).test_client()
+    article = client.get("/api/search", query_string={"q": "harbour"}).get_json()["hits"][0]
+    url = f"/articles/{article['id']}"
+
+    first, html = get(client, f"{url}?q=harbour")
+    numbers = [p.get("id") for p in first.all("p") if re.fullmatch(r"p\d+", p.get("id"))]
+    assert numbers == [f"p{n}" for n in range(1, 301)]
+    assert "Part 1 of 3" in html and f"{url}?q=harbour&amp;part=2" in html
+    assert first.one("a", rel="next").get("href") == f"{url}?q=harbour&part=2"
+    go_to = [a.get("href") for a in first.all("a") if text(a) == "Go to the first"]
+    assert go_to == [f"{url}?q=harbour&part=2#p450"]
+    last, html = get(client, f"{url}?part=3")
+    numbers = [p.get("id") for p in last.all("p") if re.fullmatch(r"p\d+", p.get("id"))]
+    assert numbers == [f"p{n}" for n in range(601, 701)] and "Part 3 of 3" in html
+    for bad in ("4", "0", "x"):
+        _, html = get(client, f"{url}?part={bad}", status=400)
+        assert "part must be a whole number from 1 to 3" in html
 
 
 def test_redirects_stay_on_this_site_whatever_the_host_header(client: FlaskClient) -> None:

@@ -526,8 +526,43 @@ def lead_and_spread(paragraphs: int, captions: int) -> list[int]:
     ]
 
 
-def article_blocks(highlights: ArticleHighlights) -> tuple[list[Block], list[Block]]:
-    """The lead figure(s) and the body in reading order, captions placed between paragraphs."""
+PART_PARAGRAPHS = 300
+"""Paragraphs on one page of an article: a longer one is read in parts (``?part=2``), so
+a page's size is bounded whatever the article's."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which paragraphs of an article one page shows."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+
+
+def article_part(paragraphs: int, asked: str | None) -> Part:
+    """The part ``?part=`` asks for (the first when absent); a bad one is a 400."""
+    count = max(1, -(-paragraphs // PART_PARAGRAPHS))
+    try:
+        number = int(asked) if asked is not None else 1
+    except ValueError:
+        number = 0
+    if not 1 <= number <= count:
+        abort(400, f"part must be a whole number from 1 to {count}, got {asked!r}")
+    first = (number - 1) * PART_PARAGRAPHS + 1
+    return Part(number, count, first, min(paragraphs, number * PART_PARAGRAPHS))
+
+
+def part_of(paragraph: int) -> int:
+    return (paragraph - 1) // PART_PARAGRAPHS + 1
+
+
+def article_blocks(
+    highlights: ArticleHighlights, part: Part | None = None
+) -> tuple[list[Block], list[Block]]:
+    """The lead figure(s) and the body of one part in reading order, captions placed
+    between paragraphs (the lead only on the first part)."""
 
     def figure(index: int, caption: Fragment) -> Block:
         credit = highlights.credits[index] if index < len(highlights.credits) else None
@@ -543,11 +578,12 @@ def article_blocks(highlights: ArticleHighlights) -> tuple[list[Block], list[Blo
     for index, (caption, place) in enumerate(zip(highlights.captions, places, strict=True)):
         if caption.text:
             after.setdefault(place, []).append(figure(index, caption))
+    part = part or article_part(len(highlights.paragraphs), None)
     body: list[Block] = []
-    for number, paragraph in enumerate(highlights.paragraphs, start=1):
-        body.append(Block("paragraph", number, Markup(paragraph.html)))
+    for number in range(part.first, part.last + 1):
+        body.append(Block("paragraph", number, Markup(highlights.paragraphs[number - 1].html)))
         body.extend(after.get(number, ()))
-    return after.get(0, []), body
+    return (after.get(0, []) if part.number == 1 else []), body
 
 
 @blueprint.get("/articles/<article_id>")
@@ -568,17 +604,30 @@ def article_page(article_id: str) -> ResponseReturnValue:
         raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     if article is None or highlights is None:
         abort(404, f"There is no article with the id {article_id!r} in the archive.")
-    lead, body = article_blocks(highlights)
+    part = article_part(len(highlights.paragraphs), request.args.get("part"))
+    lead, body = article_blocks(highlights, part)
+
+    def part_url(number: int) -> str:
+        kept = {key: values for key, values in request.args.lists() if key != "part"}
+        return url_for("pages.article_page", article_id=article_id, **kept, part=number)
+
+    first = highlights.matched_paragraphs[:1]
     return render_template(
         "article.html",
         article=article,
         highlights=highlights,
         lead=lead,
         body=body,
+        part=part,
+        part_url=part_url,
         query=query,
         back=links.search() if has_search(request.args) else None,
         unmarked=url_for("pages.article_page", article_id=article_id),
-        first_match=highlights.matched_paragraphs[:1],
+        first_match=(
+            f"{'' if part_of(first[0]) == part.number else part_url(part_of(first[0]))}#p{first[0]}"
+            if first
+            else None
+        ),
         matched=frozenset(highlights.matched_paragraphs),
     )
 
