@@ -16,11 +16,12 @@ import click
 from index.articles import expected_items, read_file
 from index.build import BuildFailed, BuildReport, build_index
 from index.explain import describe
-from index.generations import IndexUnavailable, default_index_root
+from index.generations import IndexUnavailable, default_index_root, previous_name
 from index.model import Article, Problem
 from index.scrape import Reading
 from index.smart import Record, index_names, read_records, write_feed
 from index.update import UpdateReport, delete_articles, update_index
+from search.check import check_index, index_stats
 from search.engine import Searcher
 from search.evaluation import DEPTH, Evaluation, Question, evaluate, questions_of, write_run
 from search.judgements import DESCRIPTIONS, LAYOUTS, BadJudgements, Judgements, read_judgements
@@ -182,6 +183,58 @@ def delete(ids: tuple[str, ...], index_root: Path) -> None:
     click.echo(_update_summary(report))
     if report.unknown:
         sys.exit(1)
+
+
+@cli.command()
+@index_option
+@click.option(
+    "--sample",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0, 10_000),
+    help="Stored articles re-parsed from their source files.",
+)
+def check(index_root: Path, sample: int) -> None:
+    """Verify the serving index: it opens, its counts agree, its derived arrays match the
+    Whoosh postings, a canary query finds articles, and stored articles match their
+    source files. Exits with 1 when anything fails."""
+    report = check_index(index_root, sample)
+    click.echo(f"generation {report.generation or '(none)'}")
+    for finding in report.findings:
+        click.echo(f"  {'ok  ' if finding.passed else 'FAIL'} {finding.what}: {finding.detail}")
+    if not report.passed:
+        click.echo(
+            "The index fails its check: run `python manage.py reindex`"
+            + (
+                f" (the previous generation is {previous})"
+                if (previous := previous_name(index_root))
+                else ""
+            ),
+            err=True,
+        )
+        sys.exit(1)
+
+
+@cli.command()
+@index_option
+def stats(index_root: Path) -> None:
+    """Print the serving index's figures: articles, generation, size, terms, dates."""
+    try:
+        figures = index_stats(index_root)
+    except IndexUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    lines = [
+        ("articles", f"{figures.articles:,}"),
+        ("generation", figures.generation),
+        ("previous generation", figures.previous or "(none)"),
+        ("size on disk", f"{figures.bytes_on_disk / 1e6:,.1f} MB"),
+        ("terms", f"{figures.terms:,}"),
+        ("oldest article", str(figures.oldest or "(undated)")),
+        ("newest article", str(figures.newest or "(undated)")),
+        ("last update", figures.created),
+    ]
+    for name, value in lines:
+        click.echo(f"{name:<20} {value}")
 
 
 def _reading_json(reading: Reading) -> dict[str, Any]:

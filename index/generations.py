@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ class Generation:
     """The manifest's description of the derived arrays (see ``index.impacts``)."""
     sources: tuple[str, ...] = ()
     """The files and folders the generation was built from (absolute paths)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of each of its files, as written (``file_digests``)."""
 
 
 def default_index_root() -> Path:
@@ -81,8 +84,21 @@ def write_manifest(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "sources": [str(Path(source).resolve()) for source in sources],
         "arrays": arrays,
+        "files": file_digests(path),
     }
     (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def file_digests(path: Path) -> dict[str, str]:
+    """SHA-256 of every file of a generation but its manifest and Whoosh's lock file
+    (``manage.py check`` compares them: a truncated or overwritten file shows)."""
+    digests = {}
+    for file in sorted(path.rglob("*")):
+        name = file.relative_to(path).as_posix()
+        if file.is_file() and name != MANIFEST_FILE and not name.endswith("WRITELOCK"):
+            with file.open("rb") as handle:
+                digests[name] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return digests
 
 
 def _read_generation(path: Path) -> Generation:
@@ -96,6 +112,7 @@ def _read_generation(path: Path) -> Generation:
             created=str(manifest["created"]),
             arrays=dict(manifest.get("arrays") or {}),
             sources=tuple(str(source) for source in manifest.get("sources") or ()),
+            files=dict(manifest.get("files") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(

@@ -138,13 +138,13 @@ def _apply_articles(
             _apply_article(item, writer, searcher, report)
         else:
             report.problems.append(item)
-            failed_files.add(_file_of(item.source))
+            failed_files.add(file_of(item.source))
         if progress:
             progress(item)
     kept = {
         stored["id"]
         for _, stored in searcher.reader().iter_docs()
-        if _file_of(stored.get("source", "")) in failed_files
+        if file_of(stored.get("source", "")) in failed_files
     }
     return set(seen) | kept
 
@@ -165,7 +165,7 @@ def _apply_article(
     report.warnings.extend(article.warnings)
 
 
-def _file_of(source: str) -> str:
+def file_of(source: str) -> str:
     """The file an article came from: a feed record's source is ``path:line``."""
     head, _, line = source.rpartition(":")
     return head if head and line.isdigit() else source
@@ -175,7 +175,7 @@ def _under(source: str, sources: Sequence[Path]) -> bool:
     """Whether an article's source file lies in one of the given files or folders."""
     if not source:
         return False
-    path = Path(_file_of(source)).resolve()
+    path = Path(file_of(source)).resolve()
     return any(path.is_relative_to(Path(given).resolve()) for given in sources)
 
 
