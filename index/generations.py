@@ -51,6 +51,8 @@ class Generation:
     """The files and folders the generation was built from (absolute paths)."""
     files: dict[str, str] = field(default_factory=dict)
     """SHA-256 of each of its files, as written (``file_digests``)."""
+    sizes: dict[str, int] = field(default_factory=dict)
+    """The size of each of its files, as written (``file_sizes``)."""
 
 
 def default_index_root() -> Path:
@@ -85,20 +87,57 @@ def write_manifest(
         "sources": [str(Path(source).resolve()) for source in sources],
         "arrays": arrays,
         "files": file_digests(path),
+        "sizes": file_sizes(path),
     }
     (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
-def file_digests(path: Path) -> dict[str, str]:
-    """SHA-256 of every file of a generation but its manifest and Whoosh's lock file
-    (``manage.py check`` compares them: a truncated or overwritten file shows)."""
-    digests = {}
+def _files(path: Path) -> Iterator[tuple[str, Path]]:
+    """A generation's files by relative name, but its manifest and Whoosh's lock file."""
     for file in sorted(path.rglob("*")):
         name = file.relative_to(path).as_posix()
         if file.is_file() and name != MANIFEST_FILE and not name.endswith("WRITELOCK"):
-            with file.open("rb") as handle:
-                digests[name] = hashlib.file_digest(handle, "sha256").hexdigest()
+            yield name, file
+
+
+def file_digests(path: Path) -> dict[str, str]:
+    """SHA-256 of every file of a generation (``manage.py check`` compares them: a
+    truncated or overwritten file shows)."""
+    digests = {}
+    for name, file in _files(path):
+        with file.open("rb") as handle:
+            digests[name] = hashlib.file_digest(handle, "sha256").hexdigest()
     return digests
+
+
+def file_sizes(path: Path) -> dict[str, int]:
+    """The size of every file of a generation: the quick check when opening it and on
+    ``/healthz`` (a truncated memory-mapped file would otherwise kill the reader)."""
+    return {name: file.stat().st_size for name, file in _files(path)}
+
+
+def damaged_files(generation: Generation) -> list[str]:
+    """Files of ``generation`` missing or not of the size they were written with."""
+    damaged = []
+    for name, size in generation.sizes.items():
+        try:
+            if (generation.path / name).stat().st_size != size:
+                damaged.append(name)
+        except OSError:
+            damaged.append(name)
+    return damaged
+
+
+def quick_check(root: Path, generation: Generation) -> None:
+    """Raise ``IndexUnavailable`` naming the fix when a file of ``generation`` is damaged."""
+    damaged = damaged_files(generation)
+    if damaged:
+        previous = previous_name(root)
+        back = f", or switch back to the previous generation {previous}" if previous else ""
+        raise IndexUnavailable(
+            f"index generation {generation.name} is damaged ({', '.join(damaged[:3])} "
+            f"missing or truncated); run `python manage.py reindex`{back}"
+        )
 
 
 def _read_generation(path: Path) -> Generation:
@@ -113,6 +152,7 @@ def _read_generation(path: Path) -> Generation:
             arrays=dict(manifest.get("arrays") or {}),
             sources=tuple(str(source) for source in manifest.get("sources") or ()),
             files=dict(manifest.get("files") or {}),
+            sizes={str(k): int(v) for k, v in (manifest.get("sizes") or {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise IndexUnavailable(

@@ -179,13 +179,19 @@ class Searcher:
         self._open: Opened | None = None
 
     def _current(self) -> Opened:
-        """What is open for the current generation, reopened if a reindex switched."""
+        """What is open for the current generation, reopened if a reindex switched, after
+        its quick check (``IndexUnavailable`` when a file is damaged)."""
         name = generations.current_name(self.index_root)
-        if self._open is None or name != self._open.generation.name:
-            opened = Opened.of(generations.current_generation(self.index_root))
-            self.close()
-            self._open = opened
-        return self._open
+        if self._open is not None and name == self._open.generation.name:
+            # A few dozen stats per request: a truncated file is a clear 503, not a SIGBUS.
+            generations.quick_check(self.index_root, self._open.generation)
+            return self._open
+        generation = generations.current_generation(self.index_root)
+        generations.quick_check(self.index_root, generation)
+        opened = Opened.of(generation)
+        self.close()
+        self._open = opened
+        return opened
 
     @contextmanager
     def _turn(self, deadline: Deadline | None = None) -> Iterator[None]:

@@ -11,7 +11,10 @@ import pytest
 
 from index import generations
 from index.build import build_index
+from index.generations import IndexUnavailable
 from search.check import check_index, index_stats
+from search.engine import Searcher
+from search.request import SearchRequest
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -92,3 +95,23 @@ def test_stats_describe_the_serving_generation(archive: tuple[Path, Path]) -> No
     assert printed.returncode == 0 and f"articles             {generation.article_count}" in (
         printed.stdout
     )
+
+
+def test_a_truncated_segment_is_a_503_with_the_fix_not_a_crash(
+    archive: tuple[Path, Path],
+) -> None:
+    """The quick check (file sizes from the manifest) runs on every request, /healthz
+    included, so a worker never maps a truncated file."""
+    from web import create_app
+
+    _, root = archive
+    client = create_app({"INDEX": str(root)}).test_client()
+    assert client.get("/healthz").status_code == 200  # the worker has the generation open
+    assert client.get("/api/search?q=harbour").status_code == 200
+    segment = next(generations.current_generation(root).path.glob("*.seg"))
+    segment.write_bytes(segment.read_bytes()[:1000])
+    for path in ("/healthz", "/api/search?q=harbour", "/search?q=harbour"):
+        assert client.get(path).status_code == 503, path
+    with pytest.raises(IndexUnavailable, match=r"damaged \(MAIN_.*\.seg missing or truncated\)"):
+        Searcher(root).search(SearchRequest(query="harbour"))
+    assert _check(root).returncode == 1

@@ -111,7 +111,7 @@ def article(article_id: str) -> ResponseReturnValue:
 @blueprint.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Which index generation serves, how many articles it holds, its schema version."""
-    generation = searcher(current_app).generation
+    generation = searcher(current_app).generation  # after its quick check (else a 503)
     response = jsonify(
         {
             "status": "ok",
