@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -51,6 +52,16 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample-index")
     build_index([SAMPLES], root)
     return root
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sample scrapes (to change) and a real index of it: (source, root)."""
+    source = tmp_path / "articles"
+    shutil.copytree(SAMPLES / "articles", source)
+    root = tmp_path / "index"
+    build_index([source], root)
+    return source, root
 
 
 def _free_port() -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,21 +9,11 @@ from pathlib import Path
 import pytest
 
 from index import generations
-from index.build import build_index
 from index.generations import IndexUnavailable
 from search.check import check_index, index_stats
 from search.engine import Searcher
 from search.request import SearchRequest
-from tests.conftest import ROOT, SAMPLES
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> tuple[Path, Path]:
-    source = tmp_path / "articles"
-    shutil.copytree(SAMPLES / "articles", source)
-    root = tmp_path / "index"
-    build_index([source], root)
-    return source, root
+from tests.conftest import ROOT
 
 
 def _check(root: Path) -> subprocess.CompletedProcess[str]:

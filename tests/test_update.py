@@ -3,7 +3,6 @@ indexes in temporary folders."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,16 +19,6 @@ from tests.conftest import ROOT, SAMPLES
 from tests.test_fast_path import _summary
 
 QUERIES = ["harbour bridge", "flood*", "interpreters", '"north korea"', "cannery -flood", ""]
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the sample articles and a real index of it."""
-    source = tmp_path / "articles"
-    shutil.copytree(SAMPLES / "articles", source)
-    root = tmp_path / "index"
-    build_index([source], root)
-    return source, root
 
 
 def _titles(root: Path, query: str) -> set[str]:
