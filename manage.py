@@ -21,6 +21,7 @@ from index.model import Article, Problem
 from index.scrape import Reading
 from index.smart import Record, index_names, read_records, write_feed
 from index.update import UpdateReport, delete_articles, update_index
+from index.validate import ValidationFailed
 from search.check import check_index, index_stats
 from search.engine import Searcher
 from search.evaluation import DEPTH, Evaluation, Question, evaluate, questions_of, write_run
@@ -97,7 +98,17 @@ def _summary(report: BuildReport) -> str:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_option
-def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
+@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
+@click.option(
+    "--canary",
+    "canaries",
+    multiple=True,
+    metavar="WORD",
+    help="A word the new index must find (repeatable; default: common headline words).",
+)
+def reindex(
+    sources: tuple[Path, ...], index_root: Path, force: bool, canaries: tuple[str, ...]
+) -> None:
     """Rebuild the index from SOURCES (files or folders; default: the bundled samples).
 
     The new index is built beside the one serving and replaces it atomically
@@ -120,10 +131,12 @@ def reindex(sources: tuple[Path, ...], index_root: Path) -> None:
             with click.progressbar(
                 length=expected_items(chosen), label="Indexing", file=sys.stderr, show_pos=True
             ) as bar:
-                report = build_index(chosen, index_root, lambda item: progress(item, bar.update))
+                report = build_index(
+                    chosen, index_root, lambda item: progress(item, bar.update), force, canaries
+                )
         else:
-            report = build_index(chosen, index_root, progress)
-    except (BuildFailed, IndexUnavailable, OSError) as error:
+            report = build_index(chosen, index_root, progress, force, canaries)
+    except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
         _list_problems(problems)
         raise click.ClickException(
             f"reindex failed, the previous index (if any) still serves: {error}"
@@ -149,7 +162,17 @@ def _update_summary(report: UpdateReport) -> str:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_option
-def update(sources: tuple[Path, ...], index_root: Path) -> None:
+@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
+@click.option(
+    "--canary",
+    "canaries",
+    multiple=True,
+    metavar="WORD",
+    help="A word the new index must find (repeatable; default: common headline words).",
+)
+def update(
+    sources: tuple[Path, ...], index_root: Path, force: bool, canaries: tuple[str, ...]
+) -> None:
     """Index only what is new or changed in SOURCES (by content hash) and remove articles
     whose source file under SOURCES is gone; everything else is left untouched. Without
     SOURCES, the files and folders the serving index was built from.
@@ -158,8 +181,8 @@ def update(sources: tuple[Path, ...], index_root: Path) -> None:
     complete; on failure the old index keeps serving.
     """
     try:
-        report = update_index(list(sources), index_root)
-    except (BuildFailed, IndexUnavailable, OSError) as error:
+        report = update_index(list(sources), index_root, force=force, canaries=canaries)
+    except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
         raise click.ClickException(
             f"update failed, the previous index still serves: {error}"
         ) from None
@@ -170,11 +193,12 @@ def update(sources: tuple[Path, ...], index_root: Path) -> None:
 @cli.command()
 @click.argument("ids", nargs=-1, required=True)
 @index_option
-def delete(ids: tuple[str, ...], index_root: Path) -> None:
+@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
+def delete(ids: tuple[str, ...], index_root: Path, force: bool) -> None:
     """Remove the articles with these IDS from the index (a new generation)."""
     try:
-        report = delete_articles(ids, index_root)
-    except (BuildFailed, IndexUnavailable, OSError) as error:
+        report = delete_articles(ids, index_root, force)
+    except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
         raise click.ClickException(
             f"delete failed, the previous index still serves: {error}"
         ) from None

@@ -17,6 +17,7 @@ from index.columns import write_columns
 from index.impacts import FORMAT_VERSION, Bm25, write_impacts
 from index.model import Article, ParseWarning, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
+from index.validate import validate
 from index.vocabulary import write_vocabulary
 
 WRITER_MEMORY_MB = 128
@@ -136,17 +137,21 @@ def build_index(
     sources: Sequence[Path],
     index_root: Path,
     progress: ProgressCallback | None = None,
+    force: bool = False,
+    canaries: Sequence[str] = (),
 ) -> BuildReport:
     """Build a complete new generation from ``sources`` and switch to it atomically.
 
     The generation that was serving keeps serving until the new one is complete
-    and validated; if nothing could be indexed or anything fails, the new folder
-    is removed and ``BuildFailed`` (or the original error) is raised.
+    and validated (``index.validate``, unless ``force``); if nothing could be indexed,
+    validation fails or anything else does, the new folder is removed and
+    ``BuildFailed``/``ValidationFailed`` (or the original error) is raised.
     """
     report = BuildReport()
     started = time.perf_counter()
     with generations.reindex_lock(index_root):
         generations.remove_stale(index_root)  # what a killed build left, before building
+        serving = generations.serving_generation(index_root)
         path = generations.new_generation_path(index_root)
         try:
             write_generation(read_articles(sources), path, report, progress)
@@ -158,6 +163,8 @@ def build_index(
                 )
             arrays = write_arrays(path, report.indexed)
             generations.write_manifest(path, report.indexed, arrays, sources)
+            if not force:
+                validate(path, report.indexed, len(report.problems), serving, canaries)
             generations.switch_to(index_root, path)
         except BaseException:
             generations.discard(path)

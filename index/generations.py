@@ -190,6 +190,14 @@ def current_generation(root: Path) -> Generation:
     return generation
 
 
+def serving_generation(root: Path) -> Generation | None:
+    """The generation now serving, or None when there is none usable."""
+    try:
+        return current_generation(root)
+    except IndexUnavailable:
+        return None
+
+
 def switch_to(root: Path, path: Path) -> None:
     """Make the finished generation at ``path`` current, atomically and durably, keep the
     one it replaces as the previous generation, and remove any older ones."""

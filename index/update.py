@@ -31,6 +31,7 @@ from index.build import (
 )
 from index.generations import Generation
 from index.model import Article, ParseWarning, Problem
+from index.validate import validate
 
 
 @dataclass
@@ -60,7 +61,11 @@ Changes = Callable[[IndexWriter, WhooshSearcher, UpdateReport], None]
 
 
 def update_index(
-    sources: Sequence[Path], index_root: Path, progress: ProgressCallback | None = None
+    sources: Sequence[Path],
+    index_root: Path,
+    progress: ProgressCallback | None = None,
+    force: bool = False,
+    canaries: Sequence[str] = (),
 ) -> UpdateReport:
     """Index what is new or changed in ``sources`` (by content hash) and remove the
     articles whose source file under ``sources`` is gone; the rest is left as it is.
@@ -86,7 +91,7 @@ def update_index(
                 writer.delete_document(docnum)
                 report.removed += 1
 
-    return _copy_on_write(index_root, changes, chosen)
+    return _copy_on_write(index_root, changes, chosen, Checks(force, canaries))
 
 
 def _refuse_inner_folders(sources: Sequence[Path], recorded: Sequence[str]) -> None:
@@ -102,7 +107,7 @@ def _refuse_inner_folders(sources: Sequence[Path], recorded: Sequence[str]) -> N
                 )
 
 
-def delete_articles(ids: Iterable[str], index_root: Path) -> UpdateReport:
+def delete_articles(ids: Iterable[str], index_root: Path, force: bool = False) -> UpdateReport:
     """Remove the articles with these ids (unknown ids are reported, not an error)."""
 
     def changes(writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport) -> None:
@@ -114,7 +119,7 @@ def delete_articles(ids: Iterable[str], index_root: Path) -> UpdateReport:
                 writer.delete_document(docnum)
                 report.removed += 1
 
-    return _copy_on_write(index_root, changes, None)
+    return _copy_on_write(index_root, changes, None, Checks(force))
 
 
 def _apply_articles(
@@ -179,8 +184,16 @@ def _under(source: str, sources: Sequence[Path]) -> bool:
     return any(path.is_relative_to(Path(given).resolve()) for given in sources)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """How the new generation is validated before the switch (``index.validate``)."""
+
+    force: bool = False
+    canaries: Sequence[str] = ()
+
+
 def _copy_on_write(
-    index_root: Path, changes: Changes, sources: Sequence[Path] | None
+    index_root: Path, changes: Changes, sources: Sequence[Path] | None, checks: Checks
 ) -> UpdateReport:
     """Apply ``changes`` to a copy of the current generation and switch to it (recording
     ``sources``, or the current generation's when None)."""
@@ -193,7 +206,7 @@ def _copy_on_write(
         try:
             _copy_segments(current, path)
             recorded = sources if sources is not None else [Path(s) for s in current.sources]
-            _write_changes(current, path, changes, report, recorded)
+            _write_changes(current, path, changes, report, recorded, checks)
         except BaseException:
             generations.discard(path)
             raise
@@ -217,6 +230,7 @@ def _write_changes(
     changes: Changes,
     report: UpdateReport,
     sources: Sequence[Path],
+    checks: Checks,
 ) -> None:
     index = whoosh_index.open_dir(str(path))
     writer = index.writer(limitmb=WRITER_MEMORY_MB)
@@ -234,5 +248,7 @@ def _write_changes(
     report.articles = current.article_count + report.added - report.removed
     arrays = write_arrays(path, report.articles)
     generations.write_manifest(path, report.articles, arrays, sources)
+    if not checks.force:
+        validate(path, report.articles, len(report.problems), current, checks.canaries)
     generations.switch_to(path.parent, path)
     report.generation = path.name
