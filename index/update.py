@@ -146,6 +146,8 @@ def _apply_articles(
             failed_files.add(file_of(item.source))
         if progress:
             progress(item)
+    if not failed_files:  # the usual case: no second pass over the stored articles
+        return set(seen)
     kept = {
         stored["id"]
         for _, stored in searcher.reader().iter_docs()
