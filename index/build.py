@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,17 +12,44 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from index import generations
+from index import generations, settings
 from index.articles import read_articles
 from index.columns import write_columns
-from index.impacts import FORMAT_VERSION, Bm25, write_impacts
+from index.impacts import (
+    FORMAT_VERSION,
+    Bm25,
+    gathered_postings,
+    impact_fields,
+    reader_postings,
+    write_impacts,
+)
 from index.model import Article, ParseWarning, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
+from index.segments import Segments, SegmentStats, WorkerFailed
+from index.sources import source_bytes
 from index.validate import validate
-from index.vocabulary import write_vocabulary
+from index.vocabulary import gathered_counts, reader_counts, spelling_fields, write_vocabulary
 
-WRITER_MEMORY_MB = 128
-"""Memory the Whoosh writer may use before it flushes a segment to disk."""
+INDEX_BYTES_PER_SOURCE_BYTE = 5
+"""About how many bytes of index a byte of source text makes (4.8 measured at 10k)."""
+BUILD_SPACE_FACTOR = 1.5
+"""A build also writes its sorted posting runs before the segments (then removes them)."""
+
+
+def build_space(sources: Sequence[Path]) -> int:
+    """About the free disk space a build of ``sources`` needs while it runs."""
+    return int(source_bytes(sources) * INDEX_BYTES_PER_SOURCE_BYTE * BUILD_SPACE_FACTOR)
+
+
+def build_workers(sources: Sequence[Path], configured: Mapping[str, Any]) -> int:
+    """How many worker processes a build of ``sources`` uses: ``BUILD_WORKERS``, by default
+    one per usable core; 1 (this process) for sources under ``PARALLEL_MIN_MB``."""
+    if source_bytes(sources) < float(configured["PARALLEL_MIN_MB"]) * 2**20:
+        return 1
+    if int(configured["BUILD_WORKERS"]) > 0:
+        return int(configured["BUILD_WORKERS"])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
 
 
 class BuildFailed(Exception):
@@ -82,13 +110,16 @@ def write_generation(
     path: Path,
     report: BuildReport,
     progress: ProgressCallback | None = None,
-) -> None:
-    """Write every article of ``items`` into a new Whoosh index at ``path``.
+    workers: int = 1,
+) -> list[SegmentStats]:
+    """Write every article of ``items`` into a new Whoosh index at ``path`` (``workers``
+    processes, each writing a segment); returns what the indexing gathered per segment.
 
     Problems (and articles whose id was already seen) are added to the report.
     """
-    index = whoosh_index.create_in(str(path), build_schema())
-    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    whoosh_index.create_in(str(path), build_schema())
+    memory = int(settings.load()["WRITER_MEMORY_MB"])
+    segments = Segments(path, workers, memory)
     seen: dict[str, str] = {}
     try:
         for item in items:
@@ -100,31 +131,45 @@ def write_generation(
                     )
                 else:
                     seen[item.id] = item.source
-                    writer.add_document(**article_fields(item))
+                    segments.add(article_fields(item))
                     report.indexed += 1
                     report.warnings.extend(item.warnings)
             if isinstance(item, Problem):
                 report.problems.append(item)
             if progress:
                 progress(item)
+        return segments.commit()
+    except WorkerFailed as error:
+        segments.cancel()
+        if error.errno is not None:
+            raise OSError(error.errno, os.strerror(error.errno), str(path)) from error
+        raise BuildFailed(str(error)) from error
     except BaseException:
-        writer.cancel()
+        segments.cancel()
         raise
-    writer.commit()
 
 
-def write_arrays(path: Path, indexed: int, bm25: Bm25 | None = None) -> dict[str, Any]:
-    """Derive the search arrays from the committed Whoosh index at ``path``, after checking
-    that it holds every article written; returns their manifest entry."""
-    bm25 = bm25 or Bm25()
+def write_arrays(
+    path: Path, indexed: int, gathered: Sequence[SegmentStats] | None = None
+) -> dict[str, Any]:
+    """Derive the search arrays of the committed Whoosh index at ``path``, after checking
+    that it holds every article written; returns their manifest entry. The term statistics
+    come from ``gathered`` (a build's indexing) when given, else from the index itself."""
+    bm25 = Bm25()
     with whoosh_index.open_dir(str(path)).reader() as reader:
         if reader.doc_count() != indexed:
             raise BuildFailed(
                 f"validation failed: wrote {indexed}, index holds {reader.doc_count()}"
             )
-        postings = write_impacts(reader, path, bm25)
+        if gathered is None:
+            fields = {name: reader_postings(reader, name) for name in impact_fields(reader)}
+            counts = reader_counts(reader)
+        else:
+            fields = {name: gathered_postings(gathered, name) for name in impact_fields(reader)}
+            counts = gathered_counts(gathered)
+        postings = write_impacts(fields, path, bm25)
         write_columns(reader, path)
-        words = write_vocabulary(reader, path)
+        words = write_vocabulary(counts, spelling_fields(reader), path)
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
@@ -139,33 +184,44 @@ def build_index(
     progress: ProgressCallback | None = None,
     force: bool = False,
     canaries: Sequence[str] = (),
+    workers: int | None = None,
 ) -> BuildReport:
     """Build a complete new generation from ``sources`` and switch to it atomically.
 
     The generation that was serving keeps serving until the new one is complete
     and validated (``index.validate``, unless ``force``); if nothing could be indexed,
     validation fails or anything else does, the new folder is removed and
-    ``BuildFailed``/``ValidationFailed`` (or the original error) is raised.
+    ``BuildFailed``/``ValidationFailed``/``generations.NoSpace`` (or the original
+    error) is raised. ``workers`` processes write the segments (default: ``build_workers``).
     """
     report = BuildReport()
     started = time.perf_counter()
     with generations.reindex_lock(index_root):
         generations.remove_stale(index_root)  # what a killed build left, before building
         serving = generations.serving_generation(index_root)
+        if not force:
+            generations.require_space(index_root, build_space(sources))
         path = generations.new_generation_path(index_root)
         try:
-            write_generation(read_articles(sources), path, report, progress)
+            workers = workers or build_workers(sources, settings.load())
+            gathered = write_generation(read_articles(sources), path, report, progress, workers)
             if report.indexed == 0:
                 raise BuildFailed(
                     "nothing could be indexed from "
                     + ", ".join(str(source) for source in sources)
                     + f" ({len(report.problems)} problems)"
                 )
-            arrays = write_arrays(path, report.indexed)
+            arrays = write_arrays(path, report.indexed, gathered)
             generations.write_manifest(path, report.indexed, arrays, sources)
             if not force:
                 validate(path, report.indexed, len(report.problems), serving, canaries)
             generations.switch_to(index_root, path)
+        except OSError as error:
+            generations.discard(path)
+            full = generations.no_space(error, path)
+            if full is None:
+                raise
+            raise full from error
         except BaseException:
             generations.discard(path)
             raise

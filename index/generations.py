@@ -10,6 +10,7 @@ that knows the folder layout.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index import settings
 from index.impacts import FORMAT_VERSION
 from index.schema import SCHEMA_VERSION
 
@@ -34,6 +36,41 @@ GENERATION_PREFIX = "gen-"
 
 class IndexUnavailable(Exception):
     """There is no usable index at the configured place; the message says what to do."""
+
+
+class NoSpace(OSError):
+    """The disk holding the index has (or would have) too little room for a new generation;
+    the serving one is untouched."""
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""Write errors that mean the disk (or a quota or file-size limit) is full."""
+MB = 1024 * 1024
+
+
+def require_space(root: Path, needed: int) -> None:
+    """Refuse, before writing anything, to start a generation that needs ``needed`` bytes
+    on the disk of ``root`` when that disk has less free."""
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    if free < needed:
+        raise NoSpace(
+            errno.ENOSPC,
+            f"a new generation needs about {needed / MB:,.0f} MB free on the disk of {root}, "
+            f"which has {free / MB:,.0f} MB; the serving generation is untouched. Free some "
+            "space (or pass --force to try anyway)",
+        )
+
+
+def no_space(error: OSError, path: Path) -> NoSpace | None:
+    """``error`` said plainly when it is a full disk while writing generation ``path``."""
+    if isinstance(error, NoSpace) or error.errno not in DISK_FULL:
+        return None
+    return NoSpace(
+        error.errno,
+        f"the disk filled up while writing {path.name} ({error.strerror}); it was removed "
+        "and the serving generation is untouched. Free some space and run again",
+    )
 
 
 @dataclass(frozen=True)
@@ -56,11 +93,9 @@ class Generation:
 
 
 def default_index_root() -> Path:
-    """The index root: ``$SCOOP_INDEX`` if set, else ``instance/index`` in the project."""
-    configured = os.environ.get("SCOOP_INDEX")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "instance" / "index"
+    """The configured index root (``INDEX``: ``SCOOP_INDEX``, ``instance/config.py``), else
+    ``instance/index`` in the project."""
+    return settings.index_root()
 
 
 def new_generation_path(root: Path) -> Path:

@@ -7,23 +7,27 @@ impacts are a CSC-style sparse matrix: for the term in column ``c``, the documen
 ``impacts[indptr[c]:indptr[c + 1]]``. Columns are found by a 64-bit hash of the
 term's bytes, kept sorted in ``hashes``.
 
-The impacts are read back from the committed Whoosh index (the index of record),
-so they come from the very postings, term frequencies and quantised field lengths
-that Whoosh scores with: an impact is exactly the BM25F score Whoosh computes with
-``search.ranking.weighting`` (its BM25F with our ``idf``) for the term in that field,
-before the query's field weight.
+A full build computes them from the term frequencies and field lengths its indexing
+gathered from the same analysis that fed Whoosh (``index.segments``); an update reads
+them back from the committed Whoosh index. Either way they come from the very postings,
+term frequencies and quantised field lengths that Whoosh scores with: an impact is
+exactly the BM25F score Whoosh computes with ``search.ranking.weighting`` (its BM25F
+with our ``idf``) for the term in that field, before the query's field weight.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
+
+from index.segments import SegmentStats
 
 FORMAT_VERSION = 3
 """Bump whenever the arrays below (or how they are computed) change: a generation whose
@@ -86,20 +90,86 @@ def field_file(folder: Path, fieldname: str, part: str) -> Path:
 IMPACT_PARTS = ("hashes", "indptr", "docs", "impacts")
 
 
-def _postings(reader: IndexReader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """The global document numbers and term frequencies of a term's postings, across segments."""
+@dataclass(frozen=True)
+class FieldPostings:
+    """A field's postings in the whole generation, as parallel arrays: what impacts are
+    computed from, whether gathered while indexing or read from the Whoosh index."""
+
+    hashes: np.ndarray
+    """The term of each posting, as its ``term_hash``."""
+    docs: np.ndarray
+    frequencies: np.ndarray
+    lengths: np.ndarray
+    """Whoosh's stored (quantised) field length of every document."""
+    total_length: float
+    """The sum of the exact field lengths (Whoosh's ``field_length``)."""
+    doc_frequencies: np.ndarray | None = None
+    """Each posting's term's document frequency when it is not the number of postings
+    (Whoosh keeps counting deleted documents until a merge drops them)."""
+
+
+def _hashes(terms: Iterable[bytes], seen: dict[int, bytes], fieldname: str) -> np.ndarray:
+    """The hash of each term, refusing two terms with one hash (``seen`` spans segments)."""
+    keys = []
+    for term in terms:
+        key = term_hash(term)
+        if seen.setdefault(key, term) != term:
+            raise ValueError(f"two terms of {fieldname} share a 64-bit hash; cannot index")
+        keys.append(key)
+    return np.array(keys, dtype=np.uint64)
+
+
+def reader_postings(reader: IndexReader, fieldname: str) -> FieldPostings:
+    """A field's postings read from a committed (possibly updated) Whoosh index."""
+    hashes: list[np.ndarray] = []
     docs: list[int] = []
-    weights: list[float] = []
-    for leaf, offset in reader.leaf_readers():
-        try:
-            matcher = leaf.postings(fieldname, term)
-        except TermNotFound:  # the term is in another segment only
-            continue
-        while matcher.is_active():
-            docs.append(matcher.id() + offset)
-            weights.append(matcher.weight())
-            matcher.next()
-    return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
+    frequencies: list[float] = []
+    doc_frequencies: list[np.ndarray] = []
+    seen: dict[int, bytes] = {}
+    for term in reader.lexicon(fieldname):
+        before = len(docs)
+        for leaf, offset in reader.leaf_readers():
+            try:
+                matcher = leaf.postings(fieldname, term)
+            except TermNotFound:  # the term is in another segment only
+                continue
+            while matcher.is_active():
+                docs.append(matcher.id() + offset)
+                frequencies.append(matcher.weight())
+                matcher.next()
+        count = len(docs) - before
+        hashes.append(np.repeat(_hashes([term], seen, fieldname), count))
+        doc_frequencies.append(np.full(count, reader.doc_frequency(fieldname, term)))
+    return FieldPostings(
+        hashes=np.concatenate(hashes) if hashes else np.zeros(0, np.uint64),
+        docs=np.array(docs, dtype=np.int64),
+        frequencies=np.array(frequencies, dtype=np.float64),
+        lengths=_field_lengths(reader, fieldname),
+        total_length=float(reader.field_length(fieldname)),
+        doc_frequencies=np.concatenate(doc_frequencies) if doc_frequencies else None,
+    )
+
+
+def gathered_postings(segments: Sequence[SegmentStats], fieldname: str) -> FieldPostings:
+    """A field's postings from what each segment's indexing gathered (in segment order)."""
+    seen: dict[int, bytes] = {}
+    hashes, docs, frequencies, lengths = [], [], [], []
+    offset = 0
+    for segment in segments:
+        stats = segment.fields[fieldname]
+        keys = _hashes(stats.terms, seen, fieldname)
+        hashes.append(keys[np.frombuffer(stats.term_ids, dtype=np.int32)])
+        docs.append(np.frombuffer(stats.docs, dtype=np.int32).astype(np.int64) + offset)
+        frequencies.append(np.frombuffer(stats.frequencies, dtype=np.float32))
+        lengths.append(np.frombuffer(stats.lengths, dtype=np.float64))
+        offset += segment.doc_count
+    return FieldPostings(
+        hashes=np.concatenate(hashes),
+        docs=np.concatenate(docs),
+        frequencies=np.concatenate(frequencies).astype(np.float64),
+        lengths=np.concatenate(lengths),
+        total_length=float(sum(segment.fields[fieldname].total_length for segment in segments)),
+    )
 
 
 def _field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
@@ -124,44 +194,46 @@ def idf(doc_frequency: int, doc_count: int) -> float:
     return max(IDF_FLOOR, math.log((doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5)))
 
 
-def write_field(reader: IndexReader, folder: Path, fieldname: str, bm25: Bm25) -> int:
-    """Write one field's impact matrix; returns its number of postings."""
-    doc_count = reader.doc_count_all()
-    average = (reader.field_length(fieldname) / (doc_count or 1)) or 1
-    b = bm25.b_of(fieldname)
-    norms = bm25.k1 * ((1 - b) + b * _field_lengths(reader, fieldname) / average)
-    keyed: list[tuple[int, np.ndarray, np.ndarray]] = []
-    for term in reader.lexicon(fieldname):
-        all_docs, tf = _postings(reader, fieldname, term)
-        if not len(all_docs):
-            continue
-        docs = all_docs.astype(np.int32)
-        weight = idf(reader.doc_frequency(fieldname, term), doc_count)
-        impacts = weight * (tf * (bm25.k1 + 1)) / (tf + norms[docs])
-        keyed.append((term_hash(term), docs, impacts.astype(np.float32)))
-    keyed.sort(key=lambda item: item[0])
-    hashes = np.array([key for key, _, _ in keyed], dtype=np.uint64)
-    if len(np.unique(hashes)) != len(hashes):
-        raise ValueError(f"two terms of {fieldname} share a 64-bit hash; cannot index")
-    sizes = np.array([len(docs) for _, docs, _ in keyed], dtype=np.int64)
-    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    empty_docs, empty_impacts = np.zeros(0, np.int32), np.zeros(0, np.float32)
-    arrays = {
-        "hashes": hashes,
+def impact_matrix(postings: FieldPostings, b: float, k1: float) -> dict[str, np.ndarray]:
+    """A field's impact matrix (the ``IMPACT_PARTS``), computed in whole-array steps."""
+    order = np.lexsort((postings.docs, postings.hashes))
+    hashes = postings.hashes[order]
+    docs = postings.docs[order]
+    tf = postings.frequencies[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]][: len(hashes)])
+    indptr = np.append(starts, len(hashes)).astype(np.int64)
+    doc_count = len(postings.lengths)
+    if postings.doc_frequencies is None:
+        df = np.repeat(np.diff(indptr), np.diff(indptr)).astype(np.float64)
+    else:
+        df = postings.doc_frequencies[order].astype(np.float64)
+    weight = np.maximum(IDF_FLOOR, np.log((doc_count - df + 0.5) / (df + 0.5)))
+    average = (postings.total_length / (doc_count or 1)) or 1
+    norms = k1 * ((1 - b) + b * postings.lengths / average)
+    impacts = weight * (tf * (k1 + 1)) / (tf + norms[docs])
+    return {
+        "hashes": hashes[indptr[:-1]],
         "indptr": indptr,
-        "docs": np.concatenate([d for _, d, _ in keyed]) if keyed else empty_docs,
-        "impacts": np.concatenate([i for _, _, i in keyed]) if keyed else empty_impacts,
+        "docs": docs.astype(np.int32),
+        "impacts": impacts.astype(np.float32),
     }
+
+
+def write_field(folder: Path, fieldname: str, postings: FieldPostings, bm25: Bm25) -> int:
+    """Write one field's impact matrix; returns its number of postings."""
+    arrays = impact_matrix(postings, bm25.b_of(fieldname), bm25.k1)
     for part, array in arrays.items():
         np.save(field_file(folder, fieldname, part), array, allow_pickle=False)
-    return int(indptr[-1])
+    return len(arrays["docs"])
 
 
-def write_impacts(reader: IndexReader, folder: Path, bm25: Bm25 | None = None) -> dict[str, int]:
-    """Write the impacts of every scorable text field of the index into ``folder``.
+def write_impacts(
+    fields: dict[str, FieldPostings], folder: Path, bm25: Bm25 | None = None
+) -> dict[str, int]:
+    """Write the impacts of every scorable text field into ``folder``.
 
     Returns the number of postings per field (recorded in the manifest and validated).
     """
     bm25 = bm25 or Bm25()
     (folder / ARRAYS_DIR).mkdir(exist_ok=True)
-    return {name: write_field(reader, folder, name, bm25) for name in impact_fields(reader)}
+    return {name: write_field(folder, name, postings, bm25) for name, postings in fields.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from index.analysed import SectionText
 from index.analysis import news_analyzer
 
 SCHEMA_VERSION = 2
@@ -29,7 +30,7 @@ def build_schema() -> Schema:
     def text(stored: bool = True) -> TEXT:
         # A hyphenated query word (``korean-chinese``) must match as a phrase, not
         # as its parts anywhere in the article.
-        return TEXT(
+        return SectionText(
             analyzer=analyzer,
             stored=stored,
             phrase=True,

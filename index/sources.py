@@ -118,3 +118,15 @@ def source_files(sources: Iterable[Path]) -> Iterator[SourceFile | Problem]:
             yield Problem(display_name(source), f"not an article file: only {names} are read")
         else:
             yield SourceFile(source, source.name, display_name(source))
+
+
+def source_bytes(sources: Iterable[Path]) -> int:
+    """The total size of the files ``source_files`` finds (what a build will read)."""
+    total = 0
+    for item in source_files(sources):
+        if isinstance(item, SourceFile):
+            try:
+                total += item.path.stat().st_size
+            except OSError:
+                continue  # reading it will report the problem
+    return total

@@ -20,10 +20,9 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
-from index import generations
+from index import generations, settings
 from index.articles import read_articles
 from index.build import (
-    WRITER_MEMORY_MB,
     BuildFailed,
     ProgressCallback,
     article_fields,
@@ -204,11 +203,19 @@ def _copy_on_write(
     with generations.reindex_lock(index_root):
         generations.remove_stale(index_root)
         current = generations.current_generation(index_root)
+        if not checks.force:
+            generations.require_space(index_root, update_space(current))
         path = generations.new_generation_path(index_root)
         try:
             _copy_segments(current, path)
             recorded = sources if sources is not None else [Path(s) for s in current.sources]
             _write_changes(current, path, changes, report, recorded, checks)
+        except OSError as error:
+            generations.discard(path)
+            full = generations.no_space(error, path)
+            if full is None:
+                raise
+            raise full from error
         except BaseException:
             generations.discard(path)
             raise
@@ -216,6 +223,15 @@ def _copy_on_write(
             generations.discard(path)
     report.seconds = time.perf_counter() - started
     return report
+
+
+UPDATE_SPACE_FACTOR = 1.25
+"""An update copies the serving generation, then writes the changed articles and arrays."""
+
+
+def update_space(current: Generation) -> int:
+    """About the free disk space an update of ``current`` needs while it runs."""
+    return int(sum(current.sizes.values()) * UPDATE_SPACE_FACTOR)
 
 
 def _copy_segments(current: Generation, path: Path) -> None:
@@ -235,7 +251,7 @@ def _write_changes(
     checks: Checks,
 ) -> None:
     index = whoosh_index.open_dir(str(path))
-    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    writer = index.writer(limitmb=int(settings.load()["WRITER_MEMORY_MB"]))
     try:
         with index.searcher() as searcher:
             changes(writer, searcher, report)

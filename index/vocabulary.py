@@ -10,12 +10,14 @@ the whole list in C, ``rapidfuzz``) and autocomplete (a prefix is a range of the
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from whoosh.reading import IndexReader
 
 from index.impacts import ARRAYS_DIR
+from index.segments import SegmentStats
 
 WORDS_FILE = "vocabulary.json"
 SPELL_PREFIX = "spell_"
@@ -34,13 +36,32 @@ def frequency_file(folder: Path, fieldname: str) -> Path:
     return folder / ARRAYS_DIR / f"vocabulary.{fieldname}.npy"
 
 
-def write_vocabulary(reader: IndexReader, folder: Path) -> int:
-    """Write the sorted words and their per-field article counts; returns the word count."""
-    fields = spelling_fields(reader)
-    counts: dict[str, dict[str, int]] = {}
-    for fieldname in fields:
+Counts = dict[str, dict[str, int]]
+"""Word → field → articles holding the word in that field."""
+
+
+def reader_counts(reader: IndexReader) -> Counts:
+    """The spelling words of a committed Whoosh index, from its ``spell_<field>`` fields."""
+    counts: Counts = {}
+    for fieldname in spelling_fields(reader):
         for term, info in reader.iter_field(SPELL_PREFIX + fieldname):
             counts.setdefault(term.decode("utf-8"), {})[fieldname] = info.doc_frequency()
+    return counts
+
+
+def gathered_counts(segments: Sequence[SegmentStats]) -> Counts:
+    """The spelling words a build's indexing gathered, summed over its segments."""
+    counts: Counts = {}
+    for segment in segments:
+        for fieldname, stats in segment.fields.items():
+            for word, articles in stats.spelling.items():
+                per_field = counts.setdefault(word, {})
+                per_field[fieldname] = per_field.get(fieldname, 0) + articles
+    return counts
+
+
+def write_vocabulary(counts: Counts, fields: Sequence[str], folder: Path) -> int:
+    """Write the sorted words and their per-field article counts; returns the word count."""
     words = sorted(counts)
     (folder / ARRAYS_DIR).mkdir(exist_ok=True)
     (folder / ARRAYS_DIR / WORDS_FILE).write_text(

@@ -19,6 +19,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from index import settings
 from index.generations import default_index_root
 from search.budget import SEARCH_SECONDS, SearchBusy
 from search.engine import Searcher
@@ -60,12 +61,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then ``instance/config.py`` if present, then ``SCOOP_*``
-    environment variables (``SCOOP_INDEX=/srv/index``), then ``config`` (for tests)."""
+    """Build the app: the settings as ``index.settings`` reads them (defaults, then
+    ``instance/config.py`` if present, then ``SCOOP_*`` environment variables such as
+    ``SCOOP_INDEX=/srv/index``), then ``config`` (for tests)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DEFAULT_CONFIG, **LIMITS)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("SCOOP")
+    defaults = {**settings.DEFAULTS, **DEFAULT_CONFIG, **LIMITS}
+    app.config.from_mapping(settings.load(defaults, Path(app.instance_path)))
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
