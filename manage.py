@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import sys
 import tempfile
 from collections.abc import Callable
@@ -13,11 +14,18 @@ from typing import Any
 
 import click
 
+from index import logs, settings
 from index.articles import expected_items, read_file
 from index.build import BuildFailed, BuildReport, build_index
 from index.explain import describe
-from index.generations import IndexUnavailable, default_index_root, previous_name
-from index.model import Article, Problem
+from index.generations import (
+    IndexUnavailable,
+    current_name,
+    default_index_root,
+    previous_name,
+    switch_back,
+)
+from index.model import Article, ParseWarning, Problem
 from index.scrape import Reading
 from index.smart import Record, index_names, read_records, write_feed
 from index.update import UpdateReport, delete_articles, update_index
@@ -53,6 +61,16 @@ index_option = click.option(
 @click.group()
 def cli() -> None:
     """Scoop: full-text search for news archives."""
+    try:
+        logs.configure(str(settings.load()["LOG_FORMAT"]))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _failed(command: str, message: str) -> click.ClickException:
+    """The error a writer command exits with, logged first (as JSON only: click prints it)."""
+    logs.event("error", message, logging.ERROR, summary=True, command=command)
+    return click.ClickException(message)
 
 
 def _log_progress() -> Callable[[Article | Problem], None]:
@@ -62,16 +80,20 @@ def _log_progress() -> Callable[[Article | Problem], None]:
     def report(_item: Article | Problem) -> None:
         read = next(done)
         if read % 1000 == 0:
-            click.echo(f"progress: {read} read", err=True)
+            logs.event("progress", f"progress: {read} read", read=read)
 
     return report
 
 
 def _list_problems(problems: list[Problem]) -> None:
     if problems:
-        click.echo(f"{len(problems)} skipped:", err=True)
+        logs.event("skipped", f"{len(problems)} skipped:", logging.WARNING, count=len(problems))
         for problem in problems:
-            click.echo(f"  {problem}", err=True)
+            logs.event("skipped", f"  {problem}", logging.WARNING, **_where(problem))
+
+
+def _where(item: Problem | ParseWarning) -> dict[str, Any]:
+    return {"source": item.source, "line": item.line, "reason": item.reason}
 
 
 def _count(number: int, noun: str) -> str:
@@ -81,9 +103,9 @@ def _count(number: int, noun: str) -> str:
 def _list_warnings(report: BuildReport) -> None:
     if report.warnings:
         heading = f"{_count(len(report.warnings), 'warning')} (indexed, but read with a guess):"
-        click.echo(heading, err=True)
+        logs.event("warning", heading, logging.WARNING, count=len(report.warnings))
         for warning in report.warnings:
-            click.echo(f"  {warning}", err=True)
+            logs.event("warning", f"  {warning}", logging.WARNING, **_where(warning))
 
 
 def _summary(report: BuildReport) -> str:
@@ -138,12 +160,22 @@ def reindex(
             report = build_index(chosen, index_root, progress, force, canaries)
     except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
         _list_problems(problems)
-        raise click.ClickException(
-            f"reindex failed, the previous index (if any) still serves: {error}"
-        ) from None
+        message = f"reindex failed, the previous index (if any) still serves: {error}"
+        raise _failed("reindex", message) from None
     _list_problems(problems)
     _list_warnings(report)
     click.echo(_summary(report))
+    logs.event(
+        "reindex",
+        _summary(report),
+        summary=True,
+        indexed=report.indexed,
+        skipped=len(report.problems),
+        warnings=len(report.warnings),
+        seconds=round(report.seconds, 3),
+        articles_per_second=round(report.articles_per_second, 1),
+        generation=report.generation,
+    )
 
 
 def _update_summary(report: UpdateReport) -> str:
@@ -156,6 +188,22 @@ def _update_summary(report: UpdateReport) -> str:
     return (
         f"{counts}; {_count(report.articles, 'article')} in generation {report.generation} "
         f"({report.seconds:.2f} s)"
+    )
+
+
+def _log_update(command: str, report: UpdateReport) -> None:
+    logs.event(
+        command,
+        _update_summary(report),
+        summary=True,
+        added=report.added,
+        changed=report.changed,
+        removed=report.removed,
+        unchanged=report.unchanged,
+        skipped=len(report.problems),
+        articles=report.articles,
+        seconds=round(report.seconds, 3),
+        generation=report.generation or None,
     )
 
 
@@ -183,11 +231,12 @@ def update(
     try:
         report = update_index(list(sources), index_root, force=force, canaries=canaries)
     except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
-        raise click.ClickException(
-            f"update failed, the previous index still serves: {error}"
+        raise _failed(
+            "update", f"update failed, the previous index still serves: {error}"
         ) from None
     _list_problems(report.problems)
     click.echo(_update_summary(report))
+    _log_update("update", report)
 
 
 @cli.command()
@@ -199,12 +248,13 @@ def delete(ids: tuple[str, ...], index_root: Path, force: bool) -> None:
     try:
         report = delete_articles(ids, index_root, force)
     except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
-        raise click.ClickException(
-            f"delete failed, the previous index still serves: {error}"
+        raise _failed(
+            "delete", f"delete failed, the previous index still serves: {error}"
         ) from None
     for article_id in report.unknown:
-        click.echo(f"no article with id {article_id!r}", err=True)
+        logs.event("skipped", f"no article with id {article_id!r}", logging.WARNING, id=article_id)
     click.echo(_update_summary(report))
+    _log_update("delete", report)
     if report.unknown:
         sys.exit(1)
 
@@ -230,13 +280,34 @@ def check(index_root: Path, sample: int) -> None:
         click.echo(
             "The index fails its check: run `python manage.py reindex`"
             + (
-                f" (the previous generation is {previous})"
+                f", or `python manage.py rollback` to serve the previous generation {previous}"
                 if (previous := previous_name(index_root))
                 else ""
             ),
             err=True,
         )
         sys.exit(1)
+
+
+@cli.command()
+@index_option
+def rollback(index_root: Path) -> None:
+    """Serve the previous generation again (after a bad reindex, update or delete).
+
+    The generation it replaces becomes the previous one, so a second rollback undoes the
+    first. Workers move over on their next request, as after a reindex.
+    """
+    current = current_name(index_root)
+    try:
+        generation = switch_back(index_root)
+    except IndexUnavailable as error:
+        raise _failed("rollback", str(error)) from None
+    message = (
+        f"serving {generation.name} again ({generation.article_count:,} articles, "
+        f"built {generation.created}); {current} is kept as the previous generation"
+    )
+    click.echo(message)
+    logs.event("rollback", message, summary=True, generation=generation.name, previous=current)
 
 
 @cli.command()

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,59 @@ def _max_rss_kb() -> int:
 
 
 def _cpu_seconds() -> float:
-    """User plus system CPU time of this process (all its threads) so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User plus system CPU time of this process (all its threads) and of its children
+    that have ended (an engine's indexing workers) so far."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _tree_rss_kb(root: int) -> int:
+    """The resident set size of process ``root`` and all its descendants now, in KiB."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (folder / "stat").read_text()
+            status = (folder / "status").read_text()
+        except OSError:
+            continue
+        pid = int(folder.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        line = next((row for row in status.splitlines() if row.startswith("VmRSS:")), "")
+        sizes[pid] = int(line.split()[1]) if line else 0
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, up in parents.items() if up == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(sizes.get(pid, 0) for pid in tree)
+
+
+class TreeMemory:
+    """Samples the summed RSS of this process and its children (an engine's worker
+    processes) every ``interval`` seconds; ``peak_kb`` is the highest sum seen."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_build(task: dict[str, Any]) -> dict[str, Any]:

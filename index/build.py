@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from index import generations, settings
 from index.articles import read_articles
 from index.columns import write_columns
+from index.generations import Generation
 from index.impacts import (
     FORMAT_VERSION,
     Bm25,
@@ -36,9 +37,14 @@ BUILD_SPACE_FACTOR = 1.5
 """A build also writes its sorted posting runs before the segments (then removes them)."""
 
 
-def build_space(sources: Sequence[Path]) -> int:
-    """About the free disk space a build of ``sources`` needs while it runs."""
-    return int(source_bytes(sources) * INDEX_BYTES_PER_SOURCE_BYTE * BUILD_SPACE_FACTOR)
+def build_space(sources: Sequence[Path], serving: Generation | None) -> int:
+    """About the free disk space a build of ``sources`` needs while it runs: half as much
+    again as the index it should make, estimated from the sources' size or, when larger
+    (small archives have a fixed overhead), the size of the generation serving now."""
+    estimate = source_bytes(sources) * INDEX_BYTES_PER_SOURCE_BYTE
+    if serving is not None:
+        estimate = max(estimate, sum(serving.sizes.values()))
+    return int(estimate * BUILD_SPACE_FACTOR)
 
 
 def build_workers(sources: Sequence[Path], configured: Mapping[str, Any]) -> int:
@@ -200,9 +206,9 @@ def build_index(
         generations.remove_stale(index_root)  # what a killed build left, before building
         serving = generations.serving_generation(index_root)
         if not force:
-            generations.require_space(index_root, build_space(sources))
+            generations.require_space(index_root, build_space(sources, serving))
         path = generations.new_generation_path(index_root)
-        try:
+        with generations.discarded_on_failure(path):
             workers = workers or build_workers(sources, settings.load())
             gathered = write_generation(read_articles(sources), path, report, progress, workers)
             if report.indexed == 0:
@@ -216,15 +222,6 @@ def build_index(
             if not force:
                 validate(path, report.indexed, len(report.problems), serving, canaries)
             generations.switch_to(index_root, path)
-        except OSError as error:
-            generations.discard(path)
-            full = generations.no_space(error, path)
-            if full is None:
-                raise
-            raise full from error
-        except BaseException:
-            generations.discard(path)
-            raise
     report.generation = path.name
     report.seconds = time.perf_counter() - started
     return report

@@ -42,6 +42,9 @@ class NoSpace(OSError):
     """The disk holding the index has (or would have) too little room for a new generation;
     the serving one is untouched."""
 
+    def __str__(self) -> str:
+        return str(self.strerror)
+
 
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 """Write errors that mean the disk (or a quota or file-size limit) is full."""
@@ -154,9 +157,10 @@ def file_sizes(path: Path) -> dict[str, int]:
 def damaged_files(generation: Generation) -> list[str]:
     """Files of ``generation`` missing or not of the size they were written with."""
     damaged = []
+    folder = str(generation.path)
     for name, size in generation.sizes.items():
-        try:
-            if (generation.path / name).stat().st_size != size:
+        try:  # os.stat on a string: this runs on every request
+            if os.stat(os.path.join(folder, name)).st_size != size:
                 damaged.append(name)
         except OSError:
             damaged.append(name)
@@ -168,7 +172,7 @@ def quick_check(root: Path, generation: Generation) -> None:
     damaged = damaged_files(generation)
     if damaged:
         previous = previous_name(root)
-        back = f", or switch back to the previous generation {previous}" if previous else ""
+        back = f", or `python manage.py rollback` to serve {previous} again" if previous else ""
         raise IndexUnavailable(
             f"index generation {generation.name} is damaged ({', '.join(damaged[:3])} "
             f"missing or truncated); run `python manage.py reindex`{back}"
@@ -244,6 +248,24 @@ def switch_to(root: Path, path: Path) -> None:
     remove_stale(root)
 
 
+def switch_back(root: Path) -> Generation:
+    """Serve the previous generation again (the current one becomes the previous, so the
+    switch can be undone the same way); refuses a previous generation that is damaged."""
+    with reindex_lock(root):
+        name = previous_name(root)
+        if not name or not (root / name).is_dir():
+            raise IndexUnavailable(f"{root} keeps no previous generation to switch back to")
+        generation = _read_generation(root / name)
+        damaged = damaged_files(generation)
+        if damaged:
+            raise IndexUnavailable(
+                f"the previous generation {name} is damaged ({', '.join(damaged[:3])}); "
+                "run `python manage.py reindex` instead"
+            )
+        switch_to(root, generation.path)
+        return generation
+
+
 def _write_durably(root: Path, name: str, text: str) -> None:
     """Replace ``root/name`` with ``text`` by an atomic rename, fsynced file and folder
     (the switch survives a power cut)."""
@@ -291,6 +313,23 @@ def remove_stale(root: Path) -> list[str]:
 def discard(path: Path) -> None:
     """Remove a generation that failed to build; the current one is untouched."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def discarded_on_failure(path: Path) -> Iterator[None]:
+    """Remove the generation being written at ``path`` if the block fails; a full disk
+    is raised as ``NoSpace`` saying so."""
+    try:
+        yield
+    except OSError as error:
+        discard(path)
+        full = no_space(error, path)
+        if full is None:
+            raise
+        raise full from error
+    except BaseException:
+        discard(path)
+        raise
 
 
 @contextlib.contextmanager

@@ -206,19 +206,10 @@ def _copy_on_write(
         if not checks.force:
             generations.require_space(index_root, update_space(current))
         path = generations.new_generation_path(index_root)
-        try:
+        with generations.discarded_on_failure(path):
             _copy_segments(current, path)
             recorded = sources if sources is not None else [Path(s) for s in current.sources]
             _write_changes(current, path, changes, report, recorded, checks)
-        except OSError as error:
-            generations.discard(path)
-            full = generations.no_space(error, path)
-            if full is None:
-                raise
-            raise full from error
-        except BaseException:
-            generations.discard(path)
-            raise
         if not report.touched:
             generations.discard(path)
     report.seconds = time.perf_counter() - started

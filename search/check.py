@@ -137,7 +137,7 @@ def _check_sources(opened: Opened, report: CheckReport, sample: int) -> None:
     """A spread of stored articles, re-parsed from their source files, hash for hash."""
     reader = opened.searcher.reader()
     docnums = list(reader.all_doc_ids())
-    chosen = docnums[:: max(1, len(docnums) // sample)][:sample]
+    chosen = docnums[:: max(1, len(docnums) // max(sample, 1))][:sample]
     by_file: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for docnum in chosen:
         stored = reader.stored_fields(docnum)

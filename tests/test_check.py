@@ -104,3 +104,11 @@ def test_a_truncated_segment_is_a_503_with_the_fix_not_a_crash(
     with pytest.raises(IndexUnavailable, match=r"damaged \(MAIN_.*\.seg missing or truncated\)"):
         Searcher(root).search(SearchRequest(query="harbour"))
     assert _check(root).returncode == 1
+
+
+def test_check_without_a_sample_of_stored_articles(archive: tuple[Path, Path]) -> None:
+    _, root = archive
+    report = check_index(root, sample=0)
+    assert report.passed, report.findings
+    (stored,) = [finding for finding in report.findings if finding.what == "stored articles"]
+    assert stored.detail.startswith("0 stored articles")
