@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import index as whoosh_index
+from whoosh.reading import IndexReader
 
 from index import generations, settings
 from index.articles import read_articles
@@ -19,6 +20,7 @@ from index.generations import Generation
 from index.impacts import (
     FORMAT_VERSION,
     Bm25,
+    FieldPostings,
     gathered_postings,
     impact_fields,
     reader_postings,
@@ -29,7 +31,13 @@ from index.schema import SECTION_SEPARATOR, build_schema
 from index.segments import Segments, SegmentStats, WorkerFailed
 from index.sources import source_bytes
 from index.validate import validate
-from index.vocabulary import gathered_counts, reader_counts, spelling_fields, write_vocabulary
+from index.vocabulary import (
+    Counts,
+    gathered_counts,
+    reader_counts,
+    spelling_fields,
+    write_vocabulary,
+)
 
 INDEX_BYTES_PER_SOURCE_BYTE = 5
 """About how many bytes of index a byte of source text makes (4.8 measured at 10k)."""
@@ -155,31 +163,63 @@ def write_generation(
         raise
 
 
+class TermStatistics(Protocol):
+    """Where a generation's term statistics come from (its arrays are computed from them)."""
+
+    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
+        """Each scorable field's postings."""
+        ...
+
+    def counts(self, reader: IndexReader) -> Counts:
+        """The spelling words' article counts."""
+        ...
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a build's indexing gathered, segment by segment."""
+
+    segments: Sequence[SegmentStats]
+
+    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
+        return {name: gathered_postings(self.segments, name) for name in impact_fields(reader)}
+
+    def counts(self, reader: IndexReader) -> Counts:
+        return gathered_counts(self.segments)
+
+
+class FromIndex:
+    """Read back from the committed Whoosh index (slow: every posting in Python)."""
+
+    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
+        return {name: reader_postings(reader, name) for name in impact_fields(reader)}
+
+    def counts(self, reader: IndexReader) -> Counts:
+        return reader_counts(reader)
+
+
 def write_arrays(
-    path: Path, indexed: int, gathered: Sequence[SegmentStats] | None = None
+    path: Path, indexed: int, statistics: TermStatistics | None = None
 ) -> dict[str, Any]:
-    """Derive the search arrays of the committed Whoosh index at ``path``, after checking
-    that it holds every article written; returns their manifest entry. The term statistics
-    come from ``gathered`` (a build's indexing) when given, else from the index itself."""
+    """Derive the search arrays of the committed Whoosh index at ``path`` from
+    ``statistics`` (by default read from the index itself), after checking that it holds
+    every article written; returns their manifest entry."""
     bm25 = Bm25()
+    statistics = statistics or FromIndex()
     with whoosh_index.open_dir(str(path)).reader() as reader:
         if reader.doc_count() != indexed:
             raise BuildFailed(
                 f"validation failed: wrote {indexed}, index holds {reader.doc_count()}"
             )
-        if gathered is None:
-            fields = {name: reader_postings(reader, name) for name in impact_fields(reader)}
-            counts = reader_counts(reader)
-        else:
-            fields = {name: gathered_postings(gathered, name) for name in impact_fields(reader)}
-            counts = gathered_counts(gathered)
+        fields = statistics.fields(reader)
         postings = write_impacts(fields, path, bm25)
         write_columns(reader, path)
-        words = write_vocabulary(counts, spelling_fields(reader), path)
+        words = write_vocabulary(statistics.counts(reader), spelling_fields(reader), path)
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
         "postings": postings,
+        "total_lengths": {name: field.total_length for name, field in fields.items()},
         "vocabulary": words,
     }
 
@@ -217,7 +257,7 @@ def build_index(
                     + ", ".join(str(source) for source in sources)
                     + f" ({len(report.problems)} problems)"
                 )
-            arrays = write_arrays(path, report.indexed, gathered)
+            arrays = write_arrays(path, report.indexed, Gathered(gathered))
             generations.write_manifest(path, report.indexed, arrays, sources)
             if not force:
                 validate(path, report.indexed, len(report.problems), serving, canaries)

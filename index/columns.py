@@ -64,7 +64,8 @@ def _authors(reader: IndexReader) -> tuple[list[str], np.ndarray, np.ndarray]:
     return names, array[:, 0].copy(), array[:, 1].copy()
 
 
-def _live(reader: IndexReader) -> np.ndarray:
+def live_documents(reader: IndexReader) -> np.ndarray:
+    """Whether each document number holds a live (not deleted) article."""
     live = np.zeros(reader.doc_count_all(), dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
     return live
@@ -79,4 +80,4 @@ def write_columns(reader: IndexReader, folder: Path) -> None:
     np.save(column_file(folder, "author_docs"), author_docs, allow_pickle=False)
     np.save(column_file(folder, "author_codes"), author_codes, allow_pickle=False)
     (folder / ARRAYS_DIR / AUTHOR_NAMES).write_text(json.dumps(names), encoding="utf-8")
-    np.save(column_file(folder, "live"), _live(reader), allow_pickle=False)
+    np.save(column_file(folder, "live"), live_documents(reader), allow_pickle=False)

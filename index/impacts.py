@@ -29,7 +29,7 @@ from whoosh.reading import IndexReader, TermNotFound
 
 from index.segments import SegmentStats
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bump whenever the arrays below (or how they are computed) change: a generation whose
 arrays carry another version is refused with a request to reindex."""
 ARRAYS_DIR = "arrays"
@@ -88,12 +88,17 @@ def field_file(folder: Path, fieldname: str, part: str) -> Path:
 
 
 IMPACT_PARTS = ("hashes", "indptr", "docs", "impacts")
+STAT_PARTS = ("frequencies", "doc_frequencies", "lengths")
+"""Written beside the impacts for updates: each posting's term frequency, each term's
+document frequency (as Whoosh counts it) and each document's quantised field length,
+so an update computes the impacts again without reading the index back."""
 
 
 @dataclass(frozen=True)
 class FieldPostings:
     """A field's postings in the whole generation, as parallel arrays: what impacts are
-    computed from, whether gathered while indexing or read from the Whoosh index."""
+    computed from, whether gathered while indexing, read from the Whoosh index or
+    updated from a generation's stored arrays. Within a term, documents ascend."""
 
     hashes: np.ndarray
     """The term of each posting, as its ``term_hash``."""
@@ -150,11 +155,13 @@ def reader_postings(reader: IndexReader, fieldname: str) -> FieldPostings:
     )
 
 
-def gathered_postings(segments: Sequence[SegmentStats], fieldname: str) -> FieldPostings:
-    """A field's postings from what each segment's indexing gathered (in segment order)."""
+def gathered_postings(
+    segments: Sequence[SegmentStats], fieldname: str, offset: int = 0
+) -> FieldPostings:
+    """A field's postings from what each segment's indexing gathered (in segment order,
+    the first segment's documents numbered from ``offset``)."""
     seen: dict[int, bytes] = {}
     hashes, docs, frequencies, lengths = [], [], [], []
-    offset = 0
     for segment in segments:
         stats = segment.fields[fieldname]
         keys = _hashes(stats.terms, seen, fieldname)
@@ -195,18 +202,23 @@ def idf(doc_frequency: int, doc_count: int) -> float:
 
 
 def impact_matrix(postings: FieldPostings, b: float, k1: float) -> dict[str, np.ndarray]:
-    """A field's impact matrix (the ``IMPACT_PARTS``), computed in whole-array steps."""
-    order = np.lexsort((postings.docs, postings.hashes))
+    """A field's impact matrix (the ``IMPACT_PARTS``) and what an update needs to compute
+    it again (the ``STAT_PARTS``), in whole-array steps."""
+    # Stable: documents already ascend within each term, and runs already in hash order
+    # (an update's kept postings) cost a single pass.
+    order = np.argsort(postings.hashes, kind="stable")
     hashes = postings.hashes[order]
     docs = postings.docs[order]
     tf = postings.frequencies[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]][: len(hashes)])
     indptr = np.append(starts, len(hashes)).astype(np.int64)
-    doc_count = len(postings.lengths)
+    counts = np.diff(indptr)
     if postings.doc_frequencies is None:
-        df = np.repeat(np.diff(indptr), np.diff(indptr)).astype(np.float64)
+        term_df = counts
     else:
-        df = postings.doc_frequencies[order].astype(np.float64)
+        term_df = postings.doc_frequencies[order][indptr[:-1]]
+    df = np.repeat(term_df, counts).astype(np.float64)
+    doc_count = len(postings.lengths)
     weight = np.maximum(IDF_FLOOR, np.log((doc_count - df + 0.5) / (df + 0.5)))
     average = (postings.total_length / (doc_count or 1)) or 1
     norms = k1 * ((1 - b) + b * postings.lengths / average)
@@ -216,7 +228,53 @@ def impact_matrix(postings: FieldPostings, b: float, k1: float) -> dict[str, np.
         "indptr": indptr,
         "docs": docs.astype(np.int32),
         "impacts": impacts.astype(np.float32),
+        "frequencies": tf.astype(np.float32),
+        "doc_frequencies": term_df.astype(np.int64),
+        "lengths": postings.lengths.astype(np.float64),
     }
+
+
+def stored_postings(folder: Path, fieldname: str, total_length: float) -> FieldPostings:
+    """A field's postings as the generation in ``folder`` recorded them."""
+
+    def part(name: str) -> np.ndarray:
+        return np.load(field_file(folder, fieldname, name), allow_pickle=False)
+
+    counts = np.diff(part("indptr"))
+    return FieldPostings(
+        hashes=np.repeat(part("hashes"), counts),
+        docs=part("docs").astype(np.int64),
+        frequencies=part("frequencies").astype(np.float64),
+        lengths=part("lengths"),
+        total_length=total_length,
+        doc_frequencies=np.repeat(part("doc_frequencies"), counts),
+    )
+
+
+def updated_postings(old: FieldPostings, live: np.ndarray, added: FieldPostings) -> FieldPostings:
+    """``old``'s postings of the documents still ``live``, then ``added``'s (documents
+    numbered after ``old``'s, as Whoosh numbers a new segment committed without a merge).
+
+    Document frequencies and lengths count as Whoosh's do until segments are merged:
+    a deleted document's still count, its postings are gone.
+    """
+    terms, first = np.unique(old.hashes, return_index=True)
+    old_df = old.doc_frequencies[first] if old.doc_frequencies is not None else np.zeros(0)
+    new_terms, new_df = np.unique(added.hashes, return_counts=True)
+    every = np.union1d(terms, new_terms)
+    df = np.zeros(len(every), dtype=np.int64)
+    df[np.searchsorted(every, terms)] += old_df.astype(np.int64)
+    df[np.searchsorted(every, new_terms)] += new_df
+    keep = live[old.docs]
+    hashes = np.concatenate([old.hashes[keep], added.hashes])
+    return FieldPostings(
+        hashes=hashes,
+        docs=np.concatenate([old.docs[keep], added.docs]),
+        frequencies=np.concatenate([old.frequencies[keep], added.frequencies]),
+        lengths=np.concatenate([old.lengths, added.lengths]),
+        total_length=old.total_length + added.total_length,
+        doc_frequencies=df[np.searchsorted(every, hashes)],
+    )
 
 
 def write_field(folder: Path, fieldname: str, postings: FieldPostings, bm25: Bm25) -> int:

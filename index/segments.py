@@ -84,12 +84,6 @@ class SegmentStats:
     fields: dict[str, FieldStats] = field(default_factory=dict)
 
 
-def section_fields(index: Index) -> tuple[str, ...]:
-    """The fields analysed once per article: the schema's :class:`SectionText` fields."""
-    schema: Schema = index.schema  # type: ignore[attr-defined]
-    return tuple(name for name, kind in schema.items() if isinstance(kind, SectionText))
-
-
 class ChunkedPool(PostingPool):
     """Whoosh's posting pool, writing its sorted runs (what does not fit in memory) as
     pickled lists of ``RUN_CHUNK`` postings instead of one pickle per posting: about ten
@@ -118,19 +112,18 @@ class ChunkedPool(PostingPool):
             self._remove_run(path)
 
 
-class SegmentJob:
-    """Writes the articles it is given into one new segment of ``index``."""
+class Gathering:
+    """Analyses each article's sections once (``index.analysed``) for its Whoosh document,
+    keeping the term frequencies, lengths and spelling words the search arrays need."""
 
-    def __init__(self, index: Index, limitmb: int) -> None:
-        self.writer = SegmentWriter(index, _lk=False, limitmb=limitmb)
-        self.writer.pool = ChunkedPool(
-            self.writer._tempstorage, self.writer.newsegment, limitmb=limitmb
-        )
-        self.schema: Schema = index.schema  # type: ignore[attr-defined]
-        self.stats = SegmentStats(fields={name: FieldStats() for name in section_fields(index)})
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        fields = (name for name, kind in schema.items() if isinstance(kind, SectionText))
+        self.stats = SegmentStats(fields={name: FieldStats() for name in fields})
 
-    def add(self, document: dict[str, Any]) -> None:
-        """Add one article's Whoosh document (``index.build.article_fields``)."""
+    def prepare(self, document: dict[str, Any]) -> dict[str, Any]:
+        """``document`` (``index.build.article_fields``) with its sections analysed, to be
+        the next document of the segment being written."""
         docnum = self.stats.doc_count
         for name, stats in self.stats.fields.items():
             text = document.get(name)
@@ -141,8 +134,24 @@ class SegmentJob:
             stats.add(docnum, analysed.postings, analysed.spelling, analysed.length)
             document[name] = analysed
             document[f"_stored_{name}"] = text
-        self.writer.add_document(**document)
         self.stats.doc_count += 1
+        return document
+
+
+class SegmentJob:
+    """Writes the articles it is given into one new segment of ``index``."""
+
+    def __init__(self, index: Index, limitmb: int) -> None:
+        self.writer = SegmentWriter(index, _lk=False, limitmb=limitmb)
+        self.writer.pool = ChunkedPool(
+            self.writer._tempstorage, self.writer.newsegment, limitmb=limitmb
+        )
+        self.gathering = Gathering(index.schema)  # type: ignore[attr-defined]
+        self.stats = self.gathering.stats
+
+    def add(self, document: dict[str, Any]) -> None:
+        """Add one article's Whoosh document (``index.build.article_fields``)."""
+        self.writer.add_document(**self.gathering.prepare(document))
 
     def finish(self) -> tuple[Segment, SegmentStats]:
         """Write the segment out; it is in no table of contents yet (the caller commits,

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
@@ -25,12 +27,24 @@ from index.articles import read_articles
 from index.build import (
     BuildFailed,
     ProgressCallback,
+    TermStatistics,
     article_fields,
     write_arrays,
 )
+from index.columns import live_documents
 from index.generations import Generation
+from index.impacts import (
+    STAT_PARTS,
+    FieldPostings,
+    gathered_postings,
+    impact_fields,
+    stored_postings,
+    updated_postings,
+)
 from index.model import Article, ParseWarning, Problem
+from index.segments import Gathering, SegmentStats
 from index.validate import validate
+from index.vocabulary import Counts, added_counts, gathered_counts, stored_counts
 
 
 @dataclass
@@ -56,7 +70,23 @@ class UpdateReport:
         return bool(self.added or self.changed or self.removed)
 
 
-Changes = Callable[[IndexWriter, WhooshSearcher, UpdateReport], None]
+class Edit:
+    """The changes of one update, applied to the new generation's Whoosh writer; added
+    articles are analysed once and their term statistics kept for the arrays."""
+
+    def __init__(self, writer: IndexWriter, searcher: WhooshSearcher) -> None:
+        self.writer = writer
+        self.searcher = searcher
+        self.gathering = Gathering(searcher.schema)
+
+    def add(self, article: Article) -> None:
+        self.writer.add_document(**self.gathering.prepare(article_fields(article)))
+
+    def delete(self, docnum: int) -> None:
+        self.writer.delete_document(docnum)
+
+
+Changes = Callable[[Edit, UpdateReport], None]
 
 
 def update_index(
@@ -83,11 +113,11 @@ def update_index(
 
     _refuse_inner_folders(chosen, recorded)
 
-    def changes(writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport) -> None:
-        seen = _apply_articles(read_articles(chosen), writer, searcher, report, progress)
-        for docnum, stored in searcher.reader().iter_docs():
+    def changes(edit: Edit, report: UpdateReport) -> None:
+        seen = _apply_articles(read_articles(chosen), edit, report, progress)
+        for docnum, stored in edit.searcher.reader().iter_docs():
             if stored["id"] not in seen and _under(stored.get("source", ""), chosen):
-                writer.delete_document(docnum)
+                edit.delete(docnum)
                 report.removed += 1
 
     return _copy_on_write(index_root, changes, chosen, Checks(force, canaries))
@@ -109,13 +139,13 @@ def _refuse_inner_folders(sources: Sequence[Path], recorded: Sequence[str]) -> N
 def delete_articles(ids: Iterable[str], index_root: Path, force: bool = False) -> UpdateReport:
     """Remove the articles with these ids (unknown ids are reported, not an error)."""
 
-    def changes(writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport) -> None:
+    def changes(edit: Edit, report: UpdateReport) -> None:
         for article_id in dict.fromkeys(ids):
-            docnum = searcher.document_number(id=article_id)
+            docnum = edit.searcher.document_number(id=article_id)
             if docnum is None:
                 report.unknown.append(article_id)
             else:
-                writer.delete_document(docnum)
+                edit.delete(docnum)
                 report.removed += 1
 
     return _copy_on_write(index_root, changes, None, Checks(force))
@@ -123,8 +153,7 @@ def delete_articles(ids: Iterable[str], index_root: Path, force: bool = False) -
 
 def _apply_articles(
     items: Iterable[Article | Problem],
-    writer: IndexWriter,
-    searcher: WhooshSearcher,
+    edit: Edit,
     report: UpdateReport,
     progress: ProgressCallback | None,
 ) -> set[str]:
@@ -139,7 +168,7 @@ def _apply_articles(
             )
         if isinstance(item, Article):
             seen[item.id] = item.source
-            _apply_article(item, writer, searcher, report)
+            _apply_article(item, edit, report)
         else:
             report.problems.append(item)
             failed_files.add(file_of(item.source))
@@ -149,25 +178,24 @@ def _apply_articles(
         return set(seen)
     kept = {
         stored["id"]
-        for _, stored in searcher.reader().iter_docs()
+        for _, stored in edit.searcher.reader().iter_docs()
         if file_of(stored.get("source", "")) in failed_files
     }
     return set(seen) | kept
 
 
-def _apply_article(
-    article: Article, writer: IndexWriter, searcher: WhooshSearcher, report: UpdateReport
-) -> None:
-    docnum = searcher.document_number(id=article.id)
+def _apply_article(article: Article, edit: Edit, report: UpdateReport) -> None:
+    docnum = edit.searcher.document_number(id=article.id)
     if docnum is not None:
-        if searcher.reader().stored_fields(docnum).get("content_hash") == article.content_hash:
+        stored = edit.searcher.reader().stored_fields(docnum)
+        if stored.get("content_hash") == article.content_hash:
             report.unchanged += 1
             return
-        writer.delete_document(docnum)
+        edit.delete(docnum)
         report.changed += 1
     else:
         report.added += 1
-    writer.add_document(**article_fields(article))
+    edit.add(article)
     report.warnings.extend(article.warnings)
 
 
@@ -225,6 +253,56 @@ def update_space(current: Generation) -> int:
     return int(sum(current.sizes.values()) * UPDATE_SPACE_FACTOR)
 
 
+MERGE_AT_SEGMENTS = 12
+"""An update adds a segment and keeps the others' document numbers, so the arrays are
+updated rather than derived again; once a generation has this many segments, the update
+lets Whoosh merge them and derives the arrays from the merged index (slower, rarer)."""
+
+
+def _commit(
+    writer: IndexWriter, segments: int, current: Generation, edit: Edit
+) -> TermStatistics | None:
+    """Commit the changes; the term statistics of the result, or None to read them back."""
+    if segments + 1 >= MERGE_AT_SEGMENTS or not _has_statistics(current):
+        writer.commit()
+        return None
+    writer.commit(merge=False)
+    return Updated(current, edit.gathering.stats)
+
+
+def _has_statistics(generation: Generation) -> bool:
+    return "total_lengths" in generation.arrays and all(
+        f"arrays/{name}.{part}.npy" in generation.sizes
+        for name in generation.arrays["total_lengths"]
+        for part in STAT_PARTS
+    )
+
+
+@dataclass(frozen=True)
+class Updated:
+    """An update's term statistics: the current generation's stored ones, without the
+    postings of deleted articles, and the added articles' (in a segment after the rest)."""
+
+    current: Generation
+    added: SegmentStats
+
+    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
+        live = live_documents(reader)
+        total_lengths = self.current.arrays["total_lengths"]
+        base = len(np.load(self.current.path / "arrays" / "live.npy", allow_pickle=False))
+        return {
+            name: updated_postings(
+                stored_postings(self.current.path, name, float(total_lengths[name])),
+                live,
+                gathered_postings([self.added], name, offset=base),
+            )
+            for name in impact_fields(reader)
+        }
+
+    def counts(self, reader: IndexReader) -> Counts:
+        return added_counts(stored_counts(self.current.path), gathered_counts([self.added]))
+
+
 def _copy_segments(current: Generation, path: Path) -> None:
     """The Whoosh files of ``current`` into the empty folder ``path`` (not the derived
     arrays' folder or the manifest: they are written again for the new segments)."""
@@ -245,7 +323,9 @@ def _write_changes(
     writer = index.writer(limitmb=int(settings.load()["WRITER_MEMORY_MB"]))
     try:
         with index.searcher() as searcher:
-            changes(writer, searcher, report)
+            edit = Edit(writer, searcher)
+            changes(edit, report)
+            segments = len(list(searcher.reader().leaf_readers()))
     except BaseException:
         writer.cancel()
         raise
@@ -253,9 +333,8 @@ def _write_changes(
         writer.cancel()
         report.articles = current.article_count
         return
-    writer.commit()
     report.articles = current.article_count + report.added - report.removed
-    arrays = write_arrays(path, report.articles)
+    arrays = write_arrays(path, report.articles, _commit(writer, segments, current, edit))
     generations.write_manifest(path, report.articles, arrays, sources)
     if not checks.force:
         validate(path, report.articles, len(report.problems), current, checks.canaries)

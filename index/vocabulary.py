@@ -71,3 +71,25 @@ def write_vocabulary(counts: Counts, fields: Sequence[str], folder: Path) -> int
         column = np.array([counts[word].get(fieldname, 0) for word in words], dtype=np.int32)
         np.save(frequency_file(folder, fieldname), column, allow_pickle=False)
     return len(words)
+
+
+def stored_counts(folder: Path) -> Counts:
+    """The spelling words' article counts a generation's vocabulary arrays hold."""
+    listing = json.loads((folder / ARRAYS_DIR / WORDS_FILE).read_text(encoding="utf-8"))
+    counts: Counts = {word: {} for word in listing["words"]}
+    for fieldname in listing["fields"]:
+        column = np.load(frequency_file(folder, fieldname), allow_pickle=False)
+        for word, articles in zip(listing["words"], column.tolist(), strict=True):
+            if articles:
+                counts[word][fieldname] = articles
+    return counts
+
+
+def added_counts(counts: Counts, more: Counts) -> Counts:
+    """``counts`` with ``more`` added, word by word and field by field."""
+    total = {word: dict(fields) for word, fields in counts.items()}
+    for word, fields in more.items():
+        per_field = total.setdefault(word, {})
+        for fieldname, articles in fields.items():
+            per_field[fieldname] = per_field.get(fieldname, 0) + articles
+    return total

@@ -30,6 +30,8 @@ HEAVY = "/api/search?" + urllib.parse.urlencode({"q": " ".join(f"{p}*" for p in 
 query the limits allow (issue #13's worst shape)."""
 NORMAL = "/api/search?q=harbour+bridge"
 CLIENTS = 8
+QUIET_TICKS = 30
+"""CPU ticks (of 100 a second per core) in a second that count as idle."""
 ROUNDS = 6
 """Heavy requests per client: enough to keep both workers queued the whole time."""
 
@@ -100,11 +102,22 @@ def _normal_total(base: str) -> int:
         return int(json.load(answer)["total"])
 
 
+SETTLE_SECONDS = 10.0
+"""How long the server may take to go quiet on a loaded machine; searches left running
+to the end of their budgets would keep it busy for about 50 s."""
+
+
 def _settled(marker: str) -> int:
-    """CPU ticks the server spends in one second once its clients are gone."""
-    before = _cpu_ticks(marker)
-    time.sleep(1.0)
-    return _cpu_ticks(marker) - before
+    """CPU ticks the server spends in its quietest second (one-second windows, until one
+    is quiet or ``SETTLE_SECONDS`` have passed) once its clients are gone."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    quietest = None
+    while quietest is None or (quietest > QUIET_TICKS and time.monotonic() < deadline):
+        before = _cpu_ticks(marker)
+        time.sleep(1.0)
+        ticks = _cpu_ticks(marker) - before
+        quietest = ticks if quietest is None else min(quietest, ticks)
+    return quietest
 
 
 def test_normal_queries_answer_while_slow_and_heavy_clients_are_active(
@@ -137,7 +150,7 @@ def test_normal_queries_answer_while_slow_and_heavy_clients_are_active(
     assert set(statuses) <= {200, 503}, statuses
     assert statuses[200], statuses
     time.sleep(2.5)  # one time budget, for any request still on its way out
-    assert _settled(str(root)) <= 30, "the workers were still busy after the clients stopped"
+    assert _settled(str(root)) <= QUIET_TICKS, "the workers were still busy after the clients stopped"
 
 
 def test_searches_for_clients_that_gave_up_do_not_outlive_them(
@@ -152,5 +165,5 @@ def test_searches_for_clients_that_gave_up_do_not_outlive_them(
         with socket.create_connection((host, port), timeout=5) as connection:
             connection.sendall(request)
     time.sleep(2.5)  # one time budget
-    assert _settled(str(root)) <= 30, "abandoned searches were still running"
+    assert _settled(str(root)) <= QUIET_TICKS, "abandoned searches were still running"
     assert _normal_total(base) == 1

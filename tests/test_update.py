@@ -3,15 +3,17 @@ indexes in temporary folders."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from index import generations
-from index.build import BuildFailed, build_index
-from index.update import delete_articles, update_index
+from index.build import BuildFailed, build_index, write_arrays
+from index.update import MERGE_AT_SEGMENTS, delete_articles, update_index
 from search.engine import Searcher
 from search.reference import ReferenceSearcher
 from search.request import SearchRequest
@@ -130,3 +132,59 @@ def test_update_and_delete_from_the_command_line(archive: tuple[Path, Path]) -> 
     assert missing.returncode == 1 and "update failed, the previous index still serves" in (
         missing.stderr
     )
+
+
+def _arrays_equal_those_read_back(root: Path) -> None:
+    """The arrays an update computed from the stored ones are byte for byte those derived
+    from its Whoosh index alone."""
+    served = generations.current_generation(root)
+    derived = root.parent / f"derived-{served.name}"
+    shutil.copytree(served.path, derived, ignore=shutil.ignore_patterns("arrays"))
+    write_arrays(derived, served.article_count)
+    for file in sorted((served.path / "arrays").iterdir()):
+        assert file.read_bytes() == (derived / "arrays" / file.name).read_bytes(), file.name
+
+
+def test_updates_keep_the_arrays_without_reading_the_index_back(
+    archive: tuple[Path, Path],
+) -> None:
+    source, root = archive
+    files = sorted(source.glob("*.txt"))
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n\nA harbour correction.\n")
+    (source / "new-story.txt").write_text(
+        "Ferry strike ends\n\nBy Ana Lima\n\nMay 4, 2017\n\n"
+        "The ferry strike at the harbour ended.\n",
+        encoding="utf-8",
+    )
+    files[1].unlink()
+    report = update_index([source], root)
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    with whoosh_index.open_dir(str(generations.current_generation(root).path)).reader() as reader:
+        assert len(list(reader.leaf_readers())) == 2  # a segment added, none merged
+    _arrays_equal_those_read_back(root)
+    _same_as_reference(root)
+    delete_articles([sorted(_ids(root))[0]], root)
+    _arrays_equal_those_read_back(root)
+    _same_as_reference(root)
+
+
+def test_many_updates_merge_the_segments_and_stay_consistent(
+    archive: tuple[Path, Path],
+) -> None:
+    source, root = archive
+    changed = sorted(source.glob("*.txt"))[0]
+    for round_ in range(MERGE_AT_SEGMENTS):
+        changed.write_text(changed.read_text(encoding="utf-8") + f"\n\nNote {round_}.\n")
+        update_index([source], root)
+    with whoosh_index.open_dir(str(generations.current_generation(root).path)).reader() as reader:
+        assert len(list(reader.leaf_readers())) < MERGE_AT_SEGMENTS
+    _arrays_equal_those_read_back(root)
+    _same_as_reference(root)
+
+
+def _ids(root: Path) -> set[str]:
+    searcher = Searcher(root)
+    try:
+        return {hit.id for hit in searcher.search(SearchRequest(query="", per_page=50)).hits}
+    finally:
+        searcher.close()
