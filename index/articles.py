@@ -7,12 +7,13 @@ or repaired in an article that was read travels with it (``Article.warnings``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from index.decoding import decode
 from index.jsonl import MAX_RECORD_BYTES, read_jsonl
-from index.model import Article, Problem, article_id
+from index.model import Article, Problem, Unchanged, article_id, fingerprint
 from index.scrape import Reading, parse_text
 from index.sources import SourceFile, source_files
 
@@ -42,10 +43,11 @@ def _read_bytes(file: SourceFile) -> bytes:
     return raw
 
 
-def read_scrape(file: SourceFile) -> Reading:
-    """Read one plain-text scrape file, keeping where each line went (``manage.py parse``)."""
+def read_scrape(file: SourceFile, raw: bytes | None = None) -> Reading:
+    """Read one plain-text scrape file (or its ``raw`` bytes, already read), keeping where
+    each line went (``manage.py parse``)."""
     try:
-        decoded = decode(_read_bytes(file))
+        decoded = decode(raw if raw is not None else _read_bytes(file))
     except OSError as error:
         return Reading(None, Problem(file.display, f"cannot read: {error.strerror or error}"))
     except ValueError as error:
@@ -69,17 +71,27 @@ def read_file(path: Path) -> list[Reading]:
             readings.append(Reading(None, item))
         elif item.is_feed:
             readings += [
-                Reading(None, record) if isinstance(record, Problem) else Reading(record)
+                Reading(record) if isinstance(record, Article) else Reading(None, record)
                 for record in read_jsonl(item)
+                if not isinstance(record, Unchanged)  # nothing is known
             ]
         else:
             readings.append(read_scrape(item))
     return readings
 
 
-def _read_text_file(file: SourceFile) -> Article | Problem:
-    reading = read_scrape(file)
-    return reading.article or reading.problem or Problem(file.display, "nothing read")
+def _read_text_file(file: SourceFile, known: Container[int]) -> Article | Problem | Unchanged:
+    try:
+        raw = _read_bytes(file)
+    except (OSError, ValueError):
+        raw = None  # read_scrape reports it
+    digest = fingerprint(raw) if raw is not None else 0
+    if digest in known:
+        return Unchanged(digest, file.display)
+    reading = read_scrape(file, raw)
+    if reading.article:
+        return replace(reading.article, fingerprint=digest)
+    return reading.problem or Problem(file.display, "nothing read")
 
 
 def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
@@ -90,13 +102,23 @@ def read_articles(sources: Iterable[Path]) -> Iterator[Article | Problem]:
     name when a file is given directly), a record's from its ``id``: the same on every
     reindex of the same archive.
     """
+    for item in read_changes(sources, frozenset()):
+        assert not isinstance(item, Unchanged)  # nothing is known
+        yield item
+
+
+def read_changes(
+    sources: Iterable[Path], known: Container[int]
+) -> Iterator[Article | Problem | Unchanged]:
+    """``read_articles``, except that a file or feed line whose ``fingerprint`` is ``known``
+    is not parsed: it gives an ``Unchanged``."""
     for item in source_files(sources):
         if isinstance(item, Problem):
             yield item
         elif item.is_feed:
-            yield from read_jsonl(item)
+            yield from read_jsonl(item, known)
         else:
-            yield _read_text_file(item)
+            yield _read_text_file(item, known)
 
 
 def expected_items(sources: Iterable[Path]) -> int:

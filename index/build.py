@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import IndexReader
 
 from index import generations, settings
 from index.articles import read_articles
-from index.columns import write_columns
+from index.columns import Sources, write_columns
 from index.generations import Generation
 from index.impacts import (
     FORMAT_VERSION,
@@ -28,8 +29,8 @@ from index.impacts import (
 )
 from index.model import Article, ParseWarning, Problem
 from index.schema import SECTION_SEPARATOR, build_schema
-from index.segments import Segments, SegmentStats, WorkerFailed
-from index.sources import source_bytes
+from index.segments import FINGERPRINT_KEY, Segments, SegmentStats, WorkerFailed
+from index.sources import file_of, source_bytes
 from index.validate import validate
 from index.vocabulary import (
     Counts,
@@ -109,6 +110,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "source": article.source,
         "url": article.url,
         "content_hash": article.content_hash,
+        FINGERPRINT_KEY: article.fingerprint,
     }
     if published:
         document["published"] = _as_datetime(published)
@@ -174,6 +176,10 @@ class TermStatistics(Protocol):
         """The spelling words' article counts."""
         ...
 
+    def sources(self, reader: IndexReader) -> Sources:
+        """Each document's source fingerprint and file."""
+        ...
+
 
 @dataclass(frozen=True)
 class Gathered:
@@ -187,6 +193,9 @@ class Gathered:
     def counts(self, reader: IndexReader) -> Counts:
         return gathered_counts(self.segments)
 
+    def sources(self, reader: IndexReader) -> Sources:
+        return gathered_sources(self.segments)
+
 
 class FromIndex:
     """Read back from the committed Whoosh index (slow: every posting in Python)."""
@@ -196,6 +205,23 @@ class FromIndex:
 
     def counts(self, reader: IndexReader) -> Counts:
         return reader_counts(reader)
+
+    def sources(self, reader: IndexReader) -> Sources:
+        """Files from the stored fields; the fingerprints are not in the index (unknown:
+        the next update parses every item once and records them)."""
+        files = [""] * reader.doc_count_all()
+        for docnum, stored in reader.iter_docs():
+            files[docnum] = file_of(stored.get("source", ""))
+        return Sources.of(np.zeros(len(files), dtype=np.uint64), files)
+
+
+def gathered_sources(segments: Sequence[SegmentStats]) -> Sources:
+    """The source columns of documents gathered segment by segment."""
+    fingerprints = np.concatenate(
+        [np.frombuffer(s.fingerprints, dtype=np.uint64) for s in segments]
+        or [np.zeros(0, dtype=np.uint64)]
+    )
+    return Sources.of(fingerprints, [file for s in segments for file in s.files])
 
 
 def write_arrays(
@@ -215,6 +241,7 @@ def write_arrays(
         postings = write_impacts(fields, path, bm25)
         write_columns(reader, path)
         words = write_vocabulary(statistics.counts(reader), spelling_fields(reader), path)
+        statistics.sources(reader).write(path)
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),

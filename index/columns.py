@@ -8,6 +8,8 @@ column readers after the commit, so they hold exactly what the index of record h
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +26,7 @@ NO_DATE = 2**64 - 1
 """What Whoosh's raw date column holds for a document without the date."""
 DATE_FIELDS = ("published", "updated")
 AUTHOR_NAMES = "authors.json"
+SOURCE_FILES = "source_files.json"
 
 
 def column_file(folder: Path, name: str) -> Path:
@@ -81,3 +84,42 @@ def write_columns(reader: IndexReader, folder: Path) -> None:
     np.save(column_file(folder, "author_codes"), author_codes, allow_pickle=False)
     (folder / ARRAYS_DIR / AUTHOR_NAMES).write_text(json.dumps(names), encoding="utf-8")
     np.save(column_file(folder, "live"), live_documents(reader), allow_pickle=False)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where each document came from, for updates: its source fingerprint (0: unknown)
+    and its source file (a code into ``files``; -1: none)."""
+
+    fingerprints: np.ndarray
+    codes: np.ndarray
+    files: list[str]
+
+    @classmethod
+    def of(cls, fingerprints: np.ndarray, files: Sequence[str]) -> Sources:
+        """The columns of documents with these fingerprints and files, in order."""
+        names = sorted(set(files) - {""})
+        number = {name: code for code, name in enumerate(names)}
+        codes = np.array([number.get(file, -1) for file in files], dtype=np.int32)
+        return cls(np.asarray(fingerprints, dtype=np.uint64), codes, names)
+
+    def write(self, folder: Path) -> None:
+        (folder / ARRAYS_DIR).mkdir(exist_ok=True)
+        np.save(column_file(folder, "fingerprints"), self.fingerprints, allow_pickle=False)
+        np.save(column_file(folder, "source_codes"), self.codes, allow_pickle=False)
+        (folder / ARRAYS_DIR / SOURCE_FILES).write_text(json.dumps(self.files), encoding="utf-8")
+
+    @classmethod
+    def read(cls, folder: Path) -> Sources | None:
+        """A generation's source columns; None when it has none (written before them)."""
+        try:
+            return cls(
+                np.load(column_file(folder, "fingerprints"), allow_pickle=False),
+                np.load(column_file(folder, "source_codes"), allow_pickle=False),
+                json.loads((folder / ARRAYS_DIR / SOURCE_FILES).read_text(encoding="utf-8")),
+            )
+        except FileNotFoundError:
+            return None
+
+    def file_per_document(self) -> list[str]:
+        return [self.files[code] if code >= 0 else "" for code in self.codes.tolist()]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -12,7 +13,15 @@ from index.bylines import split_authors
 from index.captions import split_caption
 from index.dates import parse_date
 from index.decoding import BINARY_SAMPLE, decode
-from index.model import Article, Caption, ParseWarning, Problem, article_id
+from index.model import (
+    Article,
+    Caption,
+    ParseWarning,
+    Problem,
+    Unchanged,
+    article_id,
+    fingerprint,
+)
 from index.sources import SourceFile
 from index.text import clean_text
 
@@ -150,11 +159,14 @@ def read_record(raw: bytes, source: str, number: int) -> Article | Problem | Non
     return article
 
 
-def read_jsonl(file: SourceFile) -> Iterator[Article | Problem]:
+def read_jsonl(
+    file: SourceFile, known: Container[int] = frozenset()
+) -> Iterator[Article | Problem | Unchanged]:
     """Yield one ``Article`` per good line of a JSON Lines file and a ``Problem`` per bad one.
 
     The file is streamed: a feed may hold any number of articles, and only one record (at
-    most ``MAX_RECORD_BYTES``) is in memory at a time.
+    most ``MAX_RECORD_BYTES``) is in memory at a time. A line whose ``fingerprint`` is
+    ``known`` gives an ``Unchanged`` without being parsed.
     """
     try:
         handle = file.path.open("rb")
@@ -172,8 +184,11 @@ def read_jsonl(file: SourceFile) -> Iterator[Article | Problem]:
                 limit = MAX_RECORD_BYTES / 1e6
                 records += 1
                 yield Problem(file.display, f"record too large (over {limit:.0f} MB)", number)
+            elif (digest := fingerprint(raw)) in known:
+                records += 1
+                yield Unchanged(digest, f"{file.display}:{number}")
             elif item := read_record(raw, file.display, number):
                 records += 1
-                yield item
+                yield replace(item, fingerprint=digest) if isinstance(item, Article) else item
     if not records:
         yield Problem(file.display, "empty file")

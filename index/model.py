@@ -55,6 +55,9 @@ class Article:
     content_hash: str = field(default="", compare=False)
     warnings: tuple[ParseWarning, ...] = field(default=(), compare=False)
     """What the parser had to guess or repair to read this article (not indexed)."""
+    fingerprint: int = field(default=0, compare=False)
+    """``fingerprint`` of the raw bytes it was read from (its file, or its feed line): an
+    update passes over a source item whose fingerprint the index holds without parsing it."""
 
     def with_hash(self) -> Article:
         """Return a copy whose ``content_hash`` is computed from the parsed fields."""
@@ -74,6 +77,22 @@ class Article:
             digest.update(part.encode("utf-8"))
             digest.update(b"\x00")
         return Article(**{**self.__dict__, "content_hash": digest.hexdigest()[:16]})
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A source item (a scrape file or a feed line) whose raw bytes the index already holds:
+    not parsed again."""
+
+    fingerprint: int
+    source: str
+
+
+def fingerprint(raw: bytes) -> int:
+    """A source item's 64-bit fingerprint (never 0, which stands for "unknown"); line
+    endings do not count, so a feed's last line gaining its newline is no change."""
+    digest = hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") or 1
 
 
 @dataclass(frozen=True)

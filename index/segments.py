@@ -40,7 +40,11 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from index.analysed import SectionText, analyse
+from index.sources import file_of
 
+FINGERPRINT_KEY = "_fingerprint"
+"""The key of a Whoosh document (``index.build.article_fields``) that holds its article's
+fingerprint: gathered for the arrays, not indexed (Whoosh passes over ``_`` keys)."""
 BATCH = 32
 """Articles sent to a worker at a time."""
 QUEUED = 8
@@ -82,6 +86,10 @@ class SegmentStats:
 
     doc_count: int = 0
     fields: dict[str, FieldStats] = field(default_factory=dict)
+    fingerprints: array = field(default_factory=lambda: array("Q"))
+    """Each document's source fingerprint (``index.model.fingerprint``; 0: unknown)."""
+    files: list[str] = field(default_factory=list)
+    """Each document's source file."""
 
 
 class ChunkedPool(PostingPool):
@@ -134,6 +142,8 @@ class Gathering:
             stats.add(docnum, analysed.postings, analysed.spelling, analysed.length)
             document[name] = analysed
             document[f"_stored_{name}"] = text
+        self.stats.fingerprints.append(document.pop(FINGERPRINT_KEY, 0))
+        self.stats.files.append(file_of(document.get("source", "")))
         self.stats.doc_count += 1
         return document
 

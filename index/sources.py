@@ -130,3 +130,9 @@ def source_bytes(sources: Iterable[Path]) -> int:
             except OSError:
                 continue  # reading it will report the problem
     return total
+
+
+def file_of(source: str) -> str:
+    """The file an article came from: a feed record's source is ``path:line``."""
+    head, _, line = source.rpartition(":")
+    return head if head and line.isdigit() else source

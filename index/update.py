@@ -23,15 +23,17 @@ from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
 from index import generations, settings
-from index.articles import read_articles
+from index.articles import read_changes
 from index.build import (
     BuildFailed,
+    FromIndex,
     ProgressCallback,
     TermStatistics,
     article_fields,
+    gathered_sources,
     write_arrays,
 )
-from index.columns import live_documents
+from index.columns import Sources, live_documents
 from index.generations import Generation
 from index.impacts import (
     STAT_PARTS,
@@ -41,8 +43,9 @@ from index.impacts import (
     stored_postings,
     updated_postings,
 )
-from index.model import Article, ParseWarning, Problem
+from index.model import Article, ParseWarning, Problem, Unchanged
 from index.segments import Gathering, SegmentStats
+from index.sources import file_of
 from index.validate import validate
 from index.vocabulary import Counts, added_counts, gathered_counts, stored_counts
 
@@ -72,12 +75,24 @@ class UpdateReport:
 
 class Edit:
     """The changes of one update, applied to the new generation's Whoosh writer; added
-    articles are analysed once and their term statistics kept for the arrays."""
+    articles are analysed once and their term statistics kept for the arrays. ``known``
+    maps the fingerprint of each live article's source item to its document number."""
 
-    def __init__(self, writer: IndexWriter, searcher: WhooshSearcher) -> None:
+    def __init__(self, writer: IndexWriter, searcher: WhooshSearcher, current: Generation) -> None:
         self.writer = writer
         self.searcher = searcher
         self.gathering = Gathering(searcher.schema)
+        reader = searcher.reader()
+        self.sources = Sources.read(current.path) or FromIndex().sources(reader)
+        self.live = live_documents(reader)
+        fingerprinted = (self.sources.fingerprints != 0) & self.live
+        self.known = dict(
+            zip(
+                self.sources.fingerprints[fingerprinted].tolist(),
+                np.flatnonzero(fingerprinted).tolist(),
+                strict=True,
+            )
+        )
 
     def add(self, article: Article) -> None:
         self.writer.add_document(**self.gathering.prepare(article_fields(article)))
@@ -114,11 +129,12 @@ def update_index(
     _refuse_inner_folders(chosen, recorded)
 
     def changes(edit: Edit, report: UpdateReport) -> None:
-        seen = _apply_articles(read_articles(chosen), edit, report, progress)
-        for docnum, stored in edit.searcher.reader().iter_docs():
-            if stored["id"] not in seen and _under(stored.get("source", ""), chosen):
-                edit.delete(docnum)
-                report.removed += 1
+        held = _apply_articles(read_changes(chosen, edit.known), edit, report, progress)
+        under = np.array([_under(file, chosen) for file in edit.sources.files] + [False])
+        gone = edit.live & ~held & under[edit.sources.codes]  # code -1: the last, False
+        for docnum in np.flatnonzero(gone).tolist():
+            edit.delete(docnum)
+            report.removed += 1
 
     return _copy_on_write(index_root, changes, chosen, Checks(force, canaries))
 
@@ -152,13 +168,14 @@ def delete_articles(ids: Iterable[str], index_root: Path, force: bool = False) -
 
 
 def _apply_articles(
-    items: Iterable[Article | Problem],
+    items: Iterable[Article | Problem | Unchanged],
     edit: Edit,
     report: UpdateReport,
     progress: ProgressCallback | None,
-) -> set[str]:
-    """Add new articles, replace changed ones; returns every id the sources still hold
-    (an article whose file now fails to parse keeps its indexed version)."""
+) -> np.ndarray:
+    """Add new articles, replace changed ones; returns which documents the sources still
+    hold (an article whose file now fails to parse keeps its indexed version)."""
+    held = np.zeros(len(edit.live), dtype=bool)
     seen: dict[str, str] = {}
     failed_files: set[str] = set()
     for item in items:
@@ -166,43 +183,38 @@ def _apply_articles(
             item = Problem(
                 item.source, f"duplicate article id {item.id} (first in {seen[item.id]})"
             )
-        if isinstance(item, Article):
+        if isinstance(item, Unchanged):
+            held[edit.known[item.fingerprint]] = True
+            report.unchanged += 1
+        elif isinstance(item, Article):
             seen[item.id] = item.source
-            _apply_article(item, edit, report)
+            docnum = _apply_article(item, edit, report)
+            if docnum is not None:
+                held[docnum] = True
         else:
             report.problems.append(item)
             failed_files.add(file_of(item.source))
-        if progress:
+        if progress and not isinstance(item, Unchanged):
             progress(item)
-    if not failed_files:  # the usual case: no second pass over the stored articles
-        return set(seen)
-    kept = {
-        stored["id"]
-        for _, stored in edit.searcher.reader().iter_docs()
-        if file_of(stored.get("source", "")) in failed_files
-    }
-    return set(seen) | kept
+    failed = [code for code, file in enumerate(edit.sources.files) if file in failed_files]
+    return held | np.isin(edit.sources.codes, failed)
 
 
-def _apply_article(article: Article, edit: Edit, report: UpdateReport) -> None:
+def _apply_article(article: Article, edit: Edit, report: UpdateReport) -> int | None:
+    """Add or replace ``article``; returns the document number of its indexed version."""
     docnum = edit.searcher.document_number(id=article.id)
     if docnum is not None:
         stored = edit.searcher.reader().stored_fields(docnum)
         if stored.get("content_hash") == article.content_hash:
             report.unchanged += 1
-            return
+            return docnum
         edit.delete(docnum)
         report.changed += 1
     else:
         report.added += 1
     edit.add(article)
     report.warnings.extend(article.warnings)
-
-
-def file_of(source: str) -> str:
-    """The file an article came from: a feed record's source is ``path:line``."""
-    head, _, line = source.rpartition(":")
-    return head if head and line.isdigit() else source
+    return docnum
 
 
 def _under(source: str, sources: Sequence[Path]) -> bool:
@@ -302,6 +314,17 @@ class Updated:
     def counts(self, reader: IndexReader) -> Counts:
         return added_counts(stored_counts(self.current.path), gathered_counts([self.added]))
 
+    def sources(self, reader: IndexReader) -> Sources:
+        before = Sources.read(self.current.path) or FromIndex().sources(reader)
+        added = gathered_sources([self.added])
+        fingerprints = np.concatenate([before.fingerprints, added.fingerprints])
+        files = before.file_per_document() + added.file_per_document()
+        deleted = np.flatnonzero(~live_documents(reader))
+        fingerprints[deleted] = 0
+        for docnum in deleted.tolist():
+            files[docnum] = ""
+        return Sources.of(fingerprints, files)
+
 
 def _copy_segments(current: Generation, path: Path) -> None:
     """The Whoosh files of ``current`` into the empty folder ``path`` (not the derived
@@ -323,7 +346,7 @@ def _write_changes(
     writer = index.writer(limitmb=int(settings.load()["WRITER_MEMORY_MB"]))
     try:
         with index.searcher() as searcher:
-            edit = Edit(writer, searcher)
+            edit = Edit(writer, searcher, current)
             changes(edit, report)
             segments = len(list(searcher.reader().leaf_readers()))
     except BaseException:

@@ -19,7 +19,7 @@ from index import generations
 from index.articles import read_file
 from index.columns import EPOCH_ORDINAL, NO_DAY
 from index.generations import Generation, IndexUnavailable
-from index.update import file_of
+from index.sources import file_of
 from search.engine import Opened
 
 SAMPLE_ARTICLES = 20

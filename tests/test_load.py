@@ -150,7 +150,9 @@ def test_normal_queries_answer_while_slow_and_heavy_clients_are_active(
     assert set(statuses) <= {200, 503}, statuses
     assert statuses[200], statuses
     time.sleep(2.5)  # one time budget, for any request still on its way out
-    assert _settled(str(root)) <= QUIET_TICKS, "the workers were still busy after the clients stopped"
+    assert _settled(str(root)) <= QUIET_TICKS, (
+        "the workers were still busy after the clients stopped"
+    )
 
 
 def test_searches_for_clients_that_gave_up_do_not_outlive_them(
