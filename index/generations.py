@@ -111,21 +111,28 @@ def new_generation_path(root: Path) -> Path:
 
 
 def write_manifest(
-    path: Path, article_count: int, arrays: dict[str, Any], sources: Sequence[Path] = ()
+    path: Path,
+    article_count: int,
+    arrays: dict[str, Any],
+    sources: Sequence[Path] = (),
+    copied_from: Generation | None = None,
 ) -> None:
     """Record what a finished generation holds, for validation and ``/healthz``.
 
     ``arrays`` describes the derived arrays (format version, BM25 parameters, postings);
     ``sources`` the files and folders it was built from (what ``update`` reads again).
+    The files an update copied unchanged from generation ``copied_from`` keep the digest
+    recorded there (what was first written), instead of being read whole again.
     """
+    sizes = file_sizes(path)
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "article_count": article_count,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "sources": [str(Path(source).resolve()) for source in sources],
         "arrays": arrays,
-        "files": file_digests(path),
-        "sizes": file_sizes(path),
+        "files": file_digests(path, _copied(sizes, copied_from)),
+        "sizes": sizes,
     }
     (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
@@ -138,14 +145,29 @@ def _files(path: Path) -> Iterator[tuple[str, Path]]:
             yield name, file
 
 
-def file_digests(path: Path) -> dict[str, str]:
+def file_digests(path: Path, known: dict[str, str] | None = None) -> dict[str, str]:
     """SHA-256 of every file of a generation (``manage.py check`` compares them: a
-    truncated or overwritten file shows)."""
+    truncated or overwritten file shows); ``known`` digests are taken as they are."""
     digests = {}
     for name, file in _files(path):
+        if known and name in known:
+            digests[name] = known[name]
+            continue
         with file.open("rb") as handle:
             digests[name] = hashlib.file_digest(handle, "sha256").hexdigest()
     return digests
+
+
+def _copied(sizes: dict[str, int], original: Generation | None) -> dict[str, str]:
+    """The digests ``original`` recorded for Whoosh segment files of the same name and
+    size (an update copies them; Whoosh never rewrites a segment file)."""
+    if original is None:
+        return {}
+    return {
+        name: digest
+        for name, digest in original.files.items()
+        if name.endswith(".seg") and sizes.get(name) == original.sizes.get(name)
+    }
 
 
 def file_sizes(path: Path) -> dict[str, int]:

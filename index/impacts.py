@@ -258,22 +258,24 @@ def updated_postings(old: FieldPostings, live: np.ndarray, added: FieldPostings)
     Document frequencies and lengths count as Whoosh's do until segments are merged:
     a deleted document's still count, its postings are gone.
     """
-    terms, first = np.unique(old.hashes, return_index=True)
-    old_df = old.doc_frequencies[first] if old.doc_frequencies is not None else np.zeros(0)
+    # The stored postings are in hash order: their terms are where the hash changes.
+    starts = np.flatnonzero(np.r_[True, old.hashes[1:] != old.hashes[:-1]][: len(old.hashes)])
+    terms, counts = old.hashes[starts], np.diff(np.append(starts, len(old.hashes)))
+    assert old.doc_frequencies is not None, "stored postings carry their document frequencies"
     new_terms, new_df = np.unique(added.hashes, return_counts=True)
     every = np.union1d(terms, new_terms)
     df = np.zeros(len(every), dtype=np.int64)
-    df[np.searchsorted(every, terms)] += old_df.astype(np.int64)
+    df[np.searchsorted(every, terms)] += old.doc_frequencies[starts].astype(np.int64)
     df[np.searchsorted(every, new_terms)] += new_df
     keep = live[old.docs]
-    hashes = np.concatenate([old.hashes[keep], added.hashes])
+    old_df = np.repeat(df[np.searchsorted(every, terms)], counts)[keep]
     return FieldPostings(
-        hashes=hashes,
+        hashes=np.concatenate([old.hashes[keep], added.hashes]),
         docs=np.concatenate([old.docs[keep], added.docs]),
         frequencies=np.concatenate([old.frequencies[keep], added.frequencies]),
         lengths=np.concatenate([old.lengths, added.lengths]),
         total_length=old.total_length + added.total_length,
-        doc_frequencies=df[np.searchsorted(every, hashes)],
+        doc_frequencies=np.concatenate([old_df, df[np.searchsorted(every, added.hashes)]]),
     )
 
 

@@ -243,6 +243,7 @@ def _copy_on_write(
     with generations.reindex_lock(index_root):
         generations.remove_stale(index_root)
         current = generations.current_generation(index_root)
+        generations.quick_check(index_root, current)  # never copy a damaged generation
         if not checks.force:
             generations.require_space(index_root, update_space(current))
         path = generations.new_generation_path(index_root)
@@ -358,7 +359,7 @@ def _write_changes(
         return
     report.articles = current.article_count + report.added - report.removed
     arrays = write_arrays(path, report.articles, _commit(writer, segments, current, edit))
-    generations.write_manifest(path, report.articles, arrays, sources)
+    generations.write_manifest(path, report.articles, arrays, sources, copied_from=current)
     if not checks.force:
         validate(path, report.articles, len(report.problems), current, checks.canaries)
     generations.switch_to(path.parent, path)

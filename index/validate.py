@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.generations import Generation
+from index.vocabulary import commonest_words
 
 MIN_SHARE_OF_PREVIOUS = 0.5
 """A new generation must hold at least this share of the articles the serving one holds."""
@@ -63,7 +64,7 @@ def _canaries(
     path: Path, asked: Sequence[str], previous: Generation | None
 ) -> tuple[list[str], list[str]]:
     """The canary words and those of them the new generation finds nothing for. By
-    default, the commonest headline terms of the serving generation (a build from the
+    default, the commonest headline words of the serving generation (a build from the
     wrong folder loses them), or of the new one when nothing serves yet."""
     with whoosh_index.open_dir(str(path)).searcher() as searcher:
         if asked:
@@ -71,7 +72,7 @@ def _canaries(
             missing = [word for word in words if not _finds(searcher, _analysed(searcher, word))]
         else:
             words = _common_headline_words(previous.path if previous else path)
-            missing = [word for word in words if not _finds(searcher, [wq.Term("title", word)])]
+            missing = [word for word in words if not _finds(searcher, _analysed(searcher, word))]
     return words, missing
 
 
@@ -89,9 +90,5 @@ def _finds(searcher: Searcher, terms: list[wq.Query]) -> bool:
 
 
 def _common_headline_words(path: Path) -> list[str]:
-    with whoosh_index.open_dir(str(path)).reader() as reader:
-        counted = [
-            (info.doc_frequency(), term.decode("utf-8"))
-            for term, info in reader.iter_field("title")
-        ]
-    return [term for _, term in sorted(counted, reverse=True)[:CANARY_WORDS]]
+    """The commonest headline words, from the generation's vocabulary arrays."""
+    return commonest_words(path, "title", CANARY_WORDS)

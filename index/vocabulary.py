@@ -93,3 +93,11 @@ def added_counts(counts: Counts, more: Counts) -> Counts:
         for fieldname, articles in fields.items():
             per_field[fieldname] = per_field.get(fieldname, 0) + articles
     return total
+
+
+def commonest_words(folder: Path, fieldname: str, count: int) -> list[str]:
+    """The ``count`` words of ``fieldname`` held by the most articles (ties alphabetical)."""
+    listing = json.loads((folder / ARRAYS_DIR / WORDS_FILE).read_text(encoding="utf-8"))
+    column = np.load(frequency_file(folder, fieldname), allow_pickle=False)
+    order = np.lexsort((np.arange(len(column)), -column))[:count]
+    return [listing["words"][i] for i in order.tolist() if column[i] > 0]

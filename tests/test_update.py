@@ -16,8 +16,10 @@ from index import generations
 from index.articles import read_changes
 from index.build import BuildFailed, build_index, write_arrays
 from index.columns import Sources
+from index.generations import IndexUnavailable
 from index.model import Article, Unchanged
 from index.update import MERGE_AT_SEGMENTS, delete_articles, update_index
+from search.check import check_index
 from search.engine import Searcher
 from search.reference import ReferenceSearcher
 from search.request import SearchRequest
@@ -215,3 +217,23 @@ def test_an_update_parses_only_the_source_items_it_does_not_know(
     assert (report.changed, report.unchanged, report.removed) == (1, len(items) - 1, 0)
     again = update_index([source], root)
     assert not again.touched and again.unchanged == len(items)
+
+
+def test_an_update_records_true_digests_and_refuses_a_damaged_generation(
+    archive: tuple[Path, Path],
+) -> None:
+    source, root = archive
+    changed = sorted(source.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA second look.\n")
+    before = generations.current_generation(root)
+    update_index([source], root)
+    after = generations.current_generation(root)
+    copied = [name for name in after.files if name.endswith(".seg") and name in before.files]
+    assert copied and all(after.files[name] == before.files[name] for name in copied)
+    assert check_index(root, sample=0).passed  # the reused digests are the files' own
+    segment = after.path / copied[0]
+    segment.write_bytes(segment.read_bytes()[:-100])
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA third look.\n")
+    with pytest.raises(IndexUnavailable, match=r"is damaged .* rollback"):
+        update_index([source], root)
+    assert generations.current_name(root) == after.name
