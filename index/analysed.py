@@ -50,7 +50,7 @@ class SectionText(TEXT):
         return super().spellable_words(value)
 
 
-def _stemmer(field: FieldType) -> Callable[[str], str]:
+def stemmer(field: FieldType) -> Callable[[str], str]:
     """The (cached) stemming function of the field's analyzer."""
     for item in getattr(field.analyzer, "items", ()):
         if isinstance(item, StemFilter):
@@ -66,7 +66,7 @@ def analyse(field: FieldType, text: str) -> Analysed:
     at its last piece's position when indexing) is a posting but not a spelling word,
     as the spelling pass (which does not join pieces) would have it.
     """
-    stem = _stemmer(field)
+    stem = stemmer(field)
     analyzer, field_format = field.analyzer, field.format
     assert analyzer is not None and field_format is not None, "a text field"
     places: dict[str, list[tuple[int, int, int]]] = defaultdict(list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -168,8 +168,8 @@ def write_generation(
 class TermStatistics(Protocol):
     """Where a generation's term statistics come from (its arrays are computed from them)."""
 
-    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
-        """Each scorable field's postings."""
+    def fields(self, reader: IndexReader) -> Iterator[tuple[str, FieldPostings]]:
+        """Each scorable field's postings, one field at a time (so one is in memory)."""
         ...
 
     def counts(self, reader: IndexReader) -> Counts:
@@ -187,8 +187,8 @@ class Gathered:
 
     segments: Sequence[SegmentStats]
 
-    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
-        return {name: gathered_postings(self.segments, name) for name in impact_fields(reader)}
+    def fields(self, reader: IndexReader) -> Iterator[tuple[str, FieldPostings]]:
+        return ((name, gathered_postings(self.segments, name)) for name in impact_fields(reader))
 
     def counts(self, reader: IndexReader) -> Counts:
         return gathered_counts(self.segments)
@@ -200,8 +200,8 @@ class Gathered:
 class FromIndex:
     """Read back from the committed Whoosh index (slow: every posting in Python)."""
 
-    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
-        return {name: reader_postings(reader, name) for name in impact_fields(reader)}
+    def fields(self, reader: IndexReader) -> Iterator[tuple[str, FieldPostings]]:
+        return ((name, reader_postings(reader, name)) for name in impact_fields(reader))
 
     def counts(self, reader: IndexReader) -> Counts:
         return reader_counts(reader)
@@ -237,8 +237,7 @@ def write_arrays(
             raise BuildFailed(
                 f"validation failed: wrote {indexed}, index holds {reader.doc_count()}"
             )
-        fields = statistics.fields(reader)
-        postings = write_impacts(fields, path, bm25)
+        postings, total_lengths = write_impacts(statistics.fields(reader), path, bm25)
         write_columns(reader, path)
         words = write_vocabulary(statistics.counts(reader), spelling_fields(reader), path)
         statistics.sources(reader).write(path)
@@ -246,7 +245,7 @@ def write_arrays(
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
         "postings": postings,
-        "total_lengths": {name: field.total_length for name, field in fields.items()},
+        "total_lengths": total_lengths,
         "vocabulary": words,
     }
 

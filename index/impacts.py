@@ -288,12 +288,18 @@ def write_field(folder: Path, fieldname: str, postings: FieldPostings, bm25: Bm2
 
 
 def write_impacts(
-    fields: dict[str, FieldPostings], folder: Path, bm25: Bm25 | None = None
-) -> dict[str, int]:
-    """Write the impacts of every scorable text field into ``folder``.
+    fields: Iterable[tuple[str, FieldPostings]], folder: Path, bm25: Bm25 | None = None
+) -> tuple[dict[str, int], dict[str, float]]:
+    """Write the impacts of every scorable text field into ``folder``, a field at a time.
 
-    Returns the number of postings per field (recorded in the manifest and validated).
+    Returns the number of postings per field (recorded in the manifest and validated)
+    and each field's total length (what an update goes on from).
     """
     bm25 = bm25 or Bm25()
     (folder / ARRAYS_DIR).mkdir(exist_ok=True)
-    return {name: write_field(folder, name, postings, bm25) for name, postings in fields.items()}
+    counts, total_lengths = {}, {}
+    for name, postings in fields:
+        counts[name] = write_field(folder, name, postings, bm25)
+        total_lengths[name] = postings.total_length
+        del postings  # before the next field's are computed
+    return counts, total_lengths

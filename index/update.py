@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,18 +299,14 @@ class Updated:
     current: Generation
     added: SegmentStats
 
-    def fields(self, reader: IndexReader) -> dict[str, FieldPostings]:
+    def fields(self, reader: IndexReader) -> Iterator[tuple[str, FieldPostings]]:
         live = live_documents(reader)
         total_lengths = self.current.arrays["total_lengths"]
         base = len(np.load(self.current.path / "arrays" / "live.npy", allow_pickle=False))
-        return {
-            name: updated_postings(
-                stored_postings(self.current.path, name, float(total_lengths[name])),
-                live,
-                gathered_postings([self.added], name, offset=base),
-            )
-            for name in impact_fields(reader)
-        }
+        for name in impact_fields(reader):
+            stored = stored_postings(self.current.path, name, float(total_lengths[name]))
+            added = gathered_postings([self.added], name, offset=base)
+            yield name, updated_postings(stored, live, added)
 
     def counts(self, reader: IndexReader) -> Counts:
         return added_counts(stored_counts(self.current.path), gathered_counts([self.added]))

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from index.analysed import stemmer
 from index.generations import Generation
 from index.vocabulary import commonest_words
 
@@ -72,7 +73,10 @@ def _canaries(
             missing = [word for word in words if not _finds(searcher, _analysed(searcher, word))]
         else:
             words = _common_headline_words(previous.path if previous else path)
-            missing = [word for word in words if not _finds(searcher, _analysed(searcher, word))]
+            # A headline word is a token before stemming: its stem is an indexed term
+            # (analysing the folded word again could split it differently).
+            stem = stemmer(searcher.schema["title"])
+            missing = [w for w in words if not _finds(searcher, [wq.Term("title", stem(w))])]
     return words, missing
 
 
