@@ -14,6 +14,7 @@ import random
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -96,7 +97,24 @@ def _slow_connections(host: str, port: int) -> list[socket.socket]:
     return slow
 
 
+NORMAL_ATTEMPTS = 3
+"""A normal client, like a browser or a polite script, tries again after a 503's
+``Retry-After`` (the answer to a moment of overload); it must be answered by then."""
+
+
 def _normal_total(base: str) -> int:
+    for _ in range(NORMAL_ATTEMPTS - 1):
+        try:
+            return _normal_answer(base)
+        except urllib.error.HTTPError as busy:
+            if busy.code != 503:
+                raise
+            assert busy.headers["Retry-After"], "a 503 says when to come back"
+            time.sleep(min(float(busy.headers["Retry-After"]), 2.0))
+    return _normal_answer(base)
+
+
+def _normal_answer(base: str) -> int:
     with urllib.request.urlopen(base + NORMAL, timeout=30) as answer:
         assert answer.status == 200
         return int(json.load(answer)["total"])
