@@ -270,7 +270,7 @@ class _Worker:
         self.feeder.join()
         try:
             outcome, *result = self.connection.recv()
-        except EOFError:
+        except (EOFError, ConnectionResetError):  # the worker died (before or while sending)
             raise self._failure() from None
         self.process.join()
         if outcome == "error":
