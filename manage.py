@@ -57,6 +57,17 @@ index_option = click.option(
     help="Index folder (holds the generations and the CURRENT pointer).",
 )
 
+force_option = click.option(
+    "--force", is_flag=True, help="Switch even if the new index fails validation."
+)
+canary_option = click.option(
+    "--canary",
+    "canaries",
+    multiple=True,
+    metavar="WORD",
+    help="A word the new index must find (repeatable; default: common headline words).",
+)
+
 
 @click.group()
 def cli() -> None:
@@ -120,14 +131,8 @@ def _summary(report: BuildReport) -> str:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_option
-@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
-@click.option(
-    "--canary",
-    "canaries",
-    multiple=True,
-    metavar="WORD",
-    help="A word the new index must find (repeatable; default: common headline words).",
-)
+@force_option
+@canary_option
 def reindex(
     sources: tuple[Path, ...], index_root: Path, force: bool, canaries: tuple[str, ...]
 ) -> None:
@@ -210,14 +215,8 @@ def _log_update(command: str, report: UpdateReport) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_option
-@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
-@click.option(
-    "--canary",
-    "canaries",
-    multiple=True,
-    metavar="WORD",
-    help="A word the new index must find (repeatable; default: common headline words).",
-)
+@force_option
+@canary_option
 def update(
     sources: tuple[Path, ...], index_root: Path, force: bool, canaries: tuple[str, ...]
 ) -> None:
@@ -242,7 +241,7 @@ def update(
 @cli.command()
 @click.argument("ids", nargs=-1, required=True)
 @index_option
-@click.option("--force", is_flag=True, help="Switch even if the new index fails validation.")
+@force_option
 def delete(ids: tuple[str, ...], index_root: Path, force: bool) -> None:
     """Remove the articles with these IDS from the index (a new generation)."""
     try:

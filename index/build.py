@@ -127,6 +127,7 @@ def write_generation(
     report: BuildReport,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    memory_mb: int = int(settings.DEFAULTS["WRITER_MEMORY_MB"]),
 ) -> list[SegmentStats]:
     """Write every article of ``items`` into a new Whoosh index at ``path`` (``workers``
     processes, each writing a segment); returns what the indexing gathered per segment.
@@ -134,8 +135,7 @@ def write_generation(
     Problems (and articles whose id was already seen) are added to the report.
     """
     whoosh_index.create_in(str(path), build_schema())
-    memory = int(settings.load()["WRITER_MEMORY_MB"])
-    segments = Segments(path, workers, memory)
+    segments = Segments(path, workers, memory_mb)
     seen: dict[str, str] = {}
     try:
         for item in items:
@@ -275,8 +275,11 @@ def build_index(
             generations.require_space(index_root, build_space(sources, serving))
         path = generations.new_generation_path(index_root)
         with generations.discarded_on_failure(path):
-            workers = workers or build_workers(sources, settings.load())
-            gathered = write_generation(read_articles(sources), path, report, progress, workers)
+            configured = settings.load()
+            workers = workers or build_workers(sources, configured)
+            memory = int(configured["WRITER_MEMORY_MB"])
+            items = read_articles(sources)
+            gathered = write_generation(items, path, report, progress, workers, memory)
             if report.indexed == 0:
                 raise BuildFailed(
                     "nothing could be indexed from "
