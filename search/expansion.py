@@ -7,6 +7,7 @@ from itertools import islice
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
+from index.vocabulary import SPELL_PREFIX
 from search.vocabulary import Vocabulary
 
 MAX_EXPANSIONS = 200
@@ -28,6 +29,14 @@ def _shown(node: wq.MultiTerm) -> str:
     if isinstance(node, wq.TermRange):
         return f"[{node.start or ''} TO {node.end or ''}]"
     return str(getattr(node, "text", node))
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 class Expander:
@@ -52,19 +61,33 @@ class Expander:
         return self._cache[node]
 
     def _expand(self, node: wq.MultiTerm) -> list[str]:
-        if not isinstance(node, wq.FuzzyTerm):
-            return [
-                text.decode("utf-8") if isinstance(text, bytes) else text
-                for text in islice(node._btexts(self.reader), MAX_EXPANSIONS + 1)
-            ]
-        # The typed word is compared with the field's unstemmed spelling words; the
-        # spellings found are then analysed into the field's own terms.
-        field_type = self.reader.schema[node.fieldname]
-        found: dict[str, None] = {}
-        for spelling in self._spellings(node):
-            for term in field_type.process_text(spelling, mode="query"):
-                found[term] = None
-        return list(found)[: MAX_EXPANSIONS + 1]
+        limit = MAX_EXPANSIONS + 1
+        if isinstance(node, wq.FuzzyTerm):
+            return self._terms_of(node.fieldname, self._spellings(node), [])[:limit]
+        terms = [_text(term) for term in islice(node._btexts(self.reader), limit)]
+        if isinstance(node, wq.Prefix) and len(terms) < limit:
+            # ``evacuat*`` must find "evacuate" although its stem is "evacu".
+            terms = self._terms_of(node.fieldname, self._starting(node), terms)[:limit]
+        return terms
+
+    def _terms_of(self, fieldname: str, spellings: list[str], terms: list[str]) -> list[str]:
+        """``terms`` followed by the field's terms for unstemmed ``spellings`` (analysed)."""
+        field_type = self.reader.schema[fieldname]
+        found = dict.fromkeys(terms)
+        for spelling in spellings:
+            found.update(dict.fromkeys(field_type.process_text(spelling, mode="query")))
+        return list(found)
+
+    def _starting(self, node: wq.Prefix) -> list[str]:
+        """The field's unstemmed words starting with the prefix, at most the cap + 1."""
+        limit = MAX_EXPANSIONS + 1
+        if self.vocabulary is not None:
+            return self.vocabulary.starting(node.text, node.fieldname, limit)
+        spelling_field = SPELL_PREFIX + node.fieldname
+        if spelling_field not in self.reader.schema:
+            return []
+        words = islice(self.reader.expand_prefix(spelling_field, node.text), limit)
+        return [_text(word) for word in words]
 
     def _spellings(self, node: wq.FuzzyTerm) -> list[str]:
         limit = MAX_EXPANSIONS + 1

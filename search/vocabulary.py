@@ -49,6 +49,15 @@ class Vocabulary:
         places = self._near(word, distance, prefix)
         return [self.words[place] for place in places if counts[place] > 0][:limit]
 
+    def starting(self, prefix: str, fieldname: str, limit: int) -> list[str]:
+        """Words of ``fieldname`` starting with ``prefix``, alphabetically, at most ``limit``."""
+        counts = self.frequency.get(fieldname)
+        if counts is None:
+            return []
+        start, end = self._range(prefix)
+        held = np.flatnonzero(np.asarray(counts[start:end]) > 0)[:limit]
+        return [self.words[start + int(place)] for place in held]
+
     def _near(self, word: str, distance: int, prefix: int) -> list[int]:
         """Positions (ascending) of every word within ``distance`` of ``word`` sharing its
         first ``prefix`` characters, in any field: one scan serves all of a query's fields."""
