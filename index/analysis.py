@@ -39,6 +39,10 @@ from whoosh.analysis import (
 )
 
 MAX_TOKEN_LENGTH = 60
+SECTION_BREAK = "\n"
+"""What separates the sections a field holds (paragraphs, captions, credits, authors)..."""
+SECTION_GAP = 100
+"""...and how many positions the indexer skips at each, far beyond any phrase's slop."""
 
 # ``\w`` does not match combining marks (decomposed accents, Indic vowel signs), so they are
 # allowed after a letter or digit. Planes 2 and up hold no combining marks apart from variation
@@ -95,7 +99,8 @@ def fold(text: str) -> str:
 class NewsTokenizer(Tokenizer):
     """Yields the pieces of each word (and, in ``mode="index"``, the whole joined word).
 
-    Positions count pieces; the whole word shares the position of its last piece. With
+    Positions count pieces; the whole word shares the position of its last piece; when
+    indexing, each section break (a new line) skips :data:`SECTION_GAP` positions. With
     ``tokenize=False`` (wildcard, prefix and range queries) the value is one token, as usual.
     """
 
@@ -113,7 +118,7 @@ class NewsTokenizer(Tokenizer):
         words = _WORDS(
             value,
             positions=positions,
-            chars=chars,
+            chars=True,
             keeporiginal=keeporiginal,
             start_pos=start_pos,
             tokenize=tokenize,
@@ -124,7 +129,12 @@ class NewsTokenizer(Tokenizer):
             yield from words
             return
         pos = start_pos
+        section_end = value.find(SECTION_BREAK) if mode == "index" else -1
         for t in words:
+            if 0 <= section_end < t.startchar:
+                # A phrase never spans two paragraphs, captions or authors.
+                pos += SECTION_GAP
+                section_end = value.find(SECTION_BREAK, t.startchar)
             word = _POSSESSIVE_RE.sub("", t.text)
             pieces = [
                 (m.group().replace(",", ""), m.start(), m.end(), pos + i)

@@ -102,7 +102,7 @@ def article_fields(article: Article) -> dict[str, Any]:
         "title": article.title,
         "dek": article.dek,
         "authors": ",".join(name.replace(",", " ") for name in article.authors),
-        "author": " ".join(article.authors),
+        "author": SECTION_SEPARATOR.join(article.authors),
         "body": SECTION_SEPARATOR.join(article.paragraphs),
         "captions": SECTION_SEPARATOR.join(caption.text for caption in article.captions),
         "credits": SECTION_SEPARATOR.join(caption.credit or "" for caption in article.captions),

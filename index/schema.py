@@ -5,15 +5,16 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysed import SectionText
-from index.analysis import news_analyzer
+from index.analysis import SECTION_BREAK, news_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump whenever a change here (or in the analysis chain) makes old indexes unreadable
 or wrong; an index of another version is refused with a request to reindex."""
 
-SECTION_SEPARATOR = "\n"
-"""Paragraphs, captions and credits are stored one per line in their field, so a
-match's character offset tells which paragraph or caption it is in."""
+SECTION_SEPARATOR = SECTION_BREAK
+"""Paragraphs, captions, credits and authors are one per line in their field, so a
+match's character offset tells which paragraph or caption it is in, and no phrase
+matches across two of them (the analyzer leaves a gap in the positions)."""
 
 
 def build_schema() -> Schema:

@@ -105,3 +105,46 @@ def test_the_page_the_api_and_the_cli_say_at_least(
     assert (body["total"], body["total_exact"]) == (10, False)
     assert UNCHECKED_NOTICE in body["notices"]
     assert "at least 10 results" in cli.output
+
+
+ACROSS = [
+    {
+        "title": "Evening crowds",
+        "body": ["Crowds gathered at the harbour.", "Bridge traffic was light all evening."],
+    },
+    {
+        "title": "Photos of the day",
+        "body": ["A quiet day."],
+        "captions": [{"text": "Boats in the harbour"}, {"text": "Bridge lights at dusk"}],
+    },
+    {
+        "title": "Council notes",
+        "authors": ["Ana Harbour", "Bridge Okafor"],
+        "body": ["The council met."],
+    },
+    {"title": "Walks", "body": ["We crossed the harbour bridge at noon."]},
+]
+
+
+def _titles(searcher: Searcher, query: str) -> list[str]:
+    return [hit.title for hit in searcher.search(SearchRequest(query=query)).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"harbour bridge"', ["Walks"]),
+        ('caption:"harbour bridge"', []),
+        ('by:"harbour bridge"', []),
+    ],
+)
+def test_a_phrase_never_spans_two_paragraphs_captions_or_authors(
+    tmp_path: Path, query: str, expected: list[str]
+) -> None:
+    """The end of one section and the start of the next are not side by side."""
+    searcher = Searcher(index_records(ACROSS, tmp_path))
+    try:
+        assert _titles(searcher, query) == expected
+        assert len(_titles(searcher, "harbour bridge")) == len(ACROSS)
+    finally:
+        searcher.close()
