@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from index import generations
@@ -34,7 +35,7 @@ from search.columns import Columns
 from search.expansion import Allowance, Expander
 from search.facets import Facets
 from search.matching import Evaluator
-from search.query import ParsedQuery, read_query
+from search.query import GLUE_TERMS, ParsedQuery, read_query
 from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
 from search.request import (
     MAX_QUERY_CHARS,
@@ -343,11 +344,7 @@ class Searcher:
         the time budget, the hits are shown unmarked)."""
         searcher = opened.searcher
         reader = searcher.reader()
-        terms = (
-            highlight.MatchTerms()
-            if deadline.passed()
-            else highlight.match_terms(parsed.query, reader)
-        )
+        terms = highlight.MatchTerms() if deadline.passed() else _marked(parsed, reader)
         weights = highlight.term_weights(searcher, terms)
         docnums = [item.docnum for item in page]
         occurrences = highlight.Occurrences(reader, docnums, opened.impacts)
@@ -473,7 +470,7 @@ class Searcher:
             reader = opened.searcher.reader()
             stored = reader.stored_fields(docnum)
             parsed = opened.read(query, scope)
-            terms = highlight.match_terms(parsed.query, reader)
+            terms = _marked(parsed, reader)
             spans = {
                 name: highlight.match_spans(reader, docnum, name, terms)
                 for name in HIGHLIGHT_FIELDS
@@ -488,6 +485,12 @@ class Searcher:
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
             notices=parsed.notices,
         )
+
+
+def _marked(parsed: ParsedQuery, reader: IndexReader) -> highlight.MatchTerms:
+    """What a query's highlights mark: a plain query's glue words only when it has no other."""
+    terms = highlight.match_terms(parsed.query, reader)
+    return terms.without(GLUE_TERMS) if parsed.plain else terms
 
 
 def _page(

@@ -62,6 +62,16 @@ class MatchTerms:
         """The phrases alone (with their slops), without the single terms."""
         return MatchTerms(phrases=list(self.phrases), slops=dict(self.slops))
 
+    def without(self, glue: frozenset[bytes]) -> MatchTerms:
+        """These terms less the ``glue`` ones, when any other term or a phrase remains:
+        fragments of "what happened to the cannery" are chosen and marked by "cannery"."""
+        kept = {name: texts - glue for name, texts in self.terms.items()}
+        if not self.phrases and not any(kept.values()):
+            return self
+        return MatchTerms(
+            {name: texts for name, texts in kept.items() if texts}, self.phrases, self.slops
+        )
+
 
 def match_terms(query: wq.Query, reader: IndexReader) -> MatchTerms:
     """Collect the positive terms and phrases of a query; excluded words are never marked.

@@ -25,7 +25,7 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import GroupNode
 from whoosh.searching import Searcher
 
-from index.analysis import fold
+from index.analysis import fold, news_analyzer
 from search.expansion import Allowance, Expander
 from search.questions import as_typed
 from search.ranking import FIELD_WEIGHTS, repeat_weight
@@ -67,6 +67,10 @@ STOP_WORDS = frozenset(
     when where which who whom why will with would you your""".split()
 )
 """Question and glue words that plain-word queries do not require (phrases keep them)."""
+GLUE_TERMS = frozenset(
+    token.text.encode("utf-8") for word in STOP_WORDS for token in news_analyzer()(word)
+)
+"""The index terms of the stop words: a plain query's matches of them are not marked."""
 
 
 @dataclass(frozen=True)

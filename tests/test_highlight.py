@@ -573,3 +573,24 @@ def test_index_is_built_with_character_offsets(searcher: Searcher) -> None:
     schema = whoosh_index.open_dir(str(path)).schema
     for name in ("title", "body", "captions", "credits", "bio"):
         assert schema[name].format.supports("characters"), name
+
+
+def _marked_words(hit: Hit) -> list[str]:
+    fragments: list[Fragment] = [*hit.body, *hit.captions]
+    return [piece.text[start:end].lower() for piece in fragments for start, end in piece.marks]
+
+
+def test_a_question_marks_its_content_words_not_its_glue(sample_index: Path) -> None:
+    """Glue words count for ranking but do not choose or mark fragments..."""
+    searcher = Searcher(sample_index)
+    try:
+        question = "what happened to the halvorsen cannery after the flood?"
+        response = searcher.search(SearchRequest(query=question))
+        marked = [word for hit in response.hits for word in _marked_words(hit)]
+        alone = searcher.search(SearchRequest(query="the"))
+    finally:
+        searcher.close()
+    assert {"halvorsen", "cannery"} <= set(marked)
+    assert not {"what", "to", "the"} & set(marked)
+    # ...unless the query has nothing else to mark.
+    assert "the" in _marked_words(alone.hits[0])
