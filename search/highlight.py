@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 import numpy as np
 from whoosh import query as wq
@@ -324,6 +325,7 @@ def section_fragments(text: str, spans: Iterable[Span]) -> tuple[Fragment, ...]:
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
+_SENTENCE_CLOSE = re.compile(r"[.!?…][\"”’')\]]*$")
 _SPACE = re.compile(r"\s")
 
 
@@ -444,6 +446,31 @@ class _Candidate:
     score: float
 
 
+def _number(candidate: _Candidate) -> int:
+    return candidate.paragraph
+
+
+def _fragment(paragraph: str, windows: Sequence[_Candidate]) -> Fragment:
+    """One paragraph's chosen windows as one fragment: joined where only spaces part them,
+    an ellipsis between them elsewhere and around them where the paragraph goes on (but
+    not after a sentence's full stop)."""
+    text, spans, cursor = "", [], windows[0].start
+    for window in windows:
+        gap = paragraph[cursor : window.start]
+        joiner = gap if not gap.strip() else f" {ELLIPSIS} "
+        base = len(text) + len(joiner)
+        text += joiner + paragraph[window.start : window.end]
+        spans.extend((base + start, base + end) for start, end in window.spans)
+        cursor = window.end
+    ends_sentence = _SENTENCE_CLOSE.search(text) is not None
+    return render(
+        text,
+        spans,
+        ELLIPSIS if windows[0].start > 0 else "",
+        ELLIPSIS if cursor < len(paragraph) and not ends_sentence else "",
+    )
+
+
 def body_fragments(
     text: str, spans: Sequence[Span], term_weight: dict[str, float]
 ) -> tuple[list[BodyFragment], int, int]:
@@ -471,16 +498,11 @@ def body_fragments(
     chosen = sorted(candidates, key=lambda c: (-c.score, c.paragraph, c.start))[:MAX_FRAGMENTS]
     fragments = []
     shown: Counter[int] = Counter()
-    for candidate in sorted(chosen, key=lambda c: (c.paragraph, c.start)):
-        _, paragraph = sections[candidate.paragraph - 1]
-        piece = render(
-            paragraph[candidate.start : candidate.end],
-            candidate.spans,
-            ELLIPSIS if candidate.start > 0 else "",
-            ELLIPSIS if candidate.end < len(paragraph) else "",
-        )
-        fragments.append(BodyFragment(piece.html, piece.text, piece.marks, candidate.paragraph))
-        shown[candidate.paragraph] += len(candidate.spans)
+    for number, group in groupby(sorted(chosen, key=lambda c: (c.paragraph, c.start)), _number):
+        _, paragraph = sections[number - 1]
+        fragment = _fragment(paragraph, list(group))
+        fragments.append(BodyFragment(fragment.html, fragment.text, fragment.marks, number))
+        shown[number] += len(fragment.marks)
     more_matches = sum(matches.values()) - sum(shown.values())
     more_paragraphs = sum(1 for number, count in matches.items() if count > shown[number])
     return fragments, more_matches, more_paragraphs

@@ -348,7 +348,7 @@ def test_bio_match_is_not_shown_as_body(searcher: Searcher) -> None:
 def test_fragments_carry_their_paragraph_numbers(searcher: Searcher) -> None:
     h = hit(searcher, "ports", "security")
     assert [(f.paragraph, f.text) for f in h.body] == [
-        (3, "Critics said the review ignores security at ports.…")
+        (3, "Critics said the review ignores security at ports.")
     ]
     h = hit(searcher, "security", "security")
     assert [f.paragraph for f in h.body] == [1, 2, 3]
@@ -372,10 +372,7 @@ def test_at_most_three_fragments_and_counts_by_hand(searcher: Searcher) -> None:
 def test_long_paragraph_shows_its_sentences(searcher: Searcher) -> None:
     h = hit(searcher, "zeppelin", "long")
     sentences = re.split(r"(?<=\.) ", LONG_PARAGRAPH)
-    assert [(f.paragraph, f.text) for f in h.body] == [
-        (2, sentences[0] + "…"),
-        (2, "…" + sentences[-1]),
-    ]
+    assert [(f.paragraph, f.text) for f in h.body] == [(2, f"{sentences[0]} … {sentences[-1]}")]
     assert (h.more_matches, h.more_paragraphs) == (0, 0)
 
 
@@ -549,7 +546,7 @@ def test_sentence_keeps_its_closing_quote() -> None:
     paragraph = 'He said "the ferry is late." Then he left. Nobody saw him again.'
     start = paragraph.index("ferry")
     fragments, _, _ = highlight.body_fragments(paragraph, [(start, start + 5)], {})
-    assert fragments[0].text == 'He said "the ferry is late."…'
+    assert fragments[0].text == 'He said "the ferry is late."'
 
 
 def test_phrase_across_a_paragraph_break_is_marked_on_both_sides() -> None:
@@ -594,3 +591,18 @@ def test_a_question_marks_its_content_words_not_its_glue(sample_index: Path) -> 
     assert not {"what", "to", "the"} & set(marked)
     # ...unless the query has nothing else to mark.
     assert "the" in _marked_words(alone.hits[0])
+
+
+@pytest.mark.parametrize("query", ["flood levee", "harbour bridge", "what happened to the cannery"])
+def test_a_paragraph_is_one_fragment_and_a_full_stop_needs_no_ellipsis(
+    sample_index: Path, query: str
+) -> None:
+    searcher = Searcher(sample_index)
+    try:
+        hits = searcher.search(SearchRequest(query=query, per_page=20)).hits
+    finally:
+        searcher.close()
+    numbers = [[fragment.paragraph for fragment in hit.body] for hit in hits]
+    assert all(len(set(shown)) == len(shown) for shown in numbers)
+    assert sum(map(len, numbers)) > len(hits)
+    assert not [f.text for hit in hits for f in hit.body if re.search(r"[.!?][”’\"]?…$", f.text)]
