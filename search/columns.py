@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from index.analysis import fold
 from index.columns import AUTHOR_NAMES, DATE_FIELDS, NO_DAY, column_file, day_number
 from index.impacts import ARRAYS_DIR
+
+
+def author_key(name: str) -> str:
+    """What two spellings of one author share: ``Tomás  HERRERA`` is ``tomas herrera``."""
+    return fold(" ".join(name.split()))
+
+
+@dataclass(frozen=True)
+class Authors:
+    """Author names grouped by :func:`author_key`, each group shown by its commonest spelling."""
+
+    names: tuple[str, ...]
+    """The shown name of each group."""
+    pairs: np.ndarray
+    """The group of each (document, author) pair of the columns."""
+    groups: dict[str, int]
+    """Group number by key."""
+
+    @classmethod
+    def of(cls, names: list[str], codes: np.ndarray) -> Authors:
+        keys = [author_key(name) for name in names]
+        groups = {key: number for number, key in enumerate(dict.fromkeys(sorted(keys)))}
+        group_of = np.array([groups[key] for key in keys], dtype=np.int32)
+        uses = np.bincount(codes, minlength=len(names))
+        shown: dict[int, str] = {}
+        for code in sorted(range(len(names)), key=lambda code: (-uses[code], names[code])):
+            shown.setdefault(int(group_of[code]), names[code])
+        return cls(tuple(shown[group] for group in range(len(groups))), group_of[codes], groups)
+
+    def find(self, name: str) -> int | None:
+        """The group of an author name as a user typed it, None when no article has it."""
+        return self.groups.get(author_key(name))
 
 
 @dataclass(frozen=True)
@@ -24,6 +56,8 @@ class Columns:
     author_codes: np.ndarray
     """(document, author code) pairs; ``author_names[code]`` is the name."""
     author_names: tuple[str, ...]
+    authors: Authors
+    """The authors as a reader sees them: names that differ in case or accents are one."""
     live: np.ndarray
     year: np.ndarray
     """Publication year per document, 0 when undated."""
@@ -38,11 +72,13 @@ class Columns:
         days = {name: load(name) for name in DATE_FIELDS}
         names = json.loads((folder / ARRAYS_DIR / AUTHOR_NAMES).read_text(encoding="utf-8"))
         year, month = _year_month(days["published"])
+        codes = load("author_codes")
         return cls(
             days=days,
             author_docs=load("author_docs"),
-            author_codes=load("author_codes"),
+            author_codes=codes,
             author_names=tuple(names),
+            authors=Authors.of(names, codes),
             live=load("live"),
             year=year,
             month=month,
@@ -52,17 +88,11 @@ class Columns:
     def doc_count(self) -> int:
         return len(self.live)
 
-    def author_code(self, name: str) -> int | None:
-        """The code of an author name, None when no article has it."""
-        index = bisect_left(self.author_names, name)
-        found = index < len(self.author_names) and self.author_names[index] == name
-        return index if found else None
-
     def with_authors(self, names: tuple[str, ...]) -> np.ndarray:
-        """Mask of the documents by any of ``names``."""
-        codes = [code for name in names if (code := self.author_code(name)) is not None]
+        """Mask of the documents by any of ``names``, in any case or accents."""
+        groups = [group for name in names if (group := self.authors.find(name)) is not None]
         mask = np.zeros(self.doc_count, dtype=bool)
-        mask[self.author_docs[np.isin(self.author_codes, codes)]] = True
+        mask[self.author_docs[np.isin(self.authors.pairs, groups)]] = True
         return mask
 
     def dated_between(self, fieldname: str, start: date | None, end: date | None) -> np.ndarray:

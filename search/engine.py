@@ -8,6 +8,7 @@ A request reads as its steps: parse (``search.query``) → filters as a mask
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -277,19 +278,18 @@ class Searcher:
     ) -> Answer:
         """Match, bucket, facet and page the request over the generation's arrays."""
         evaluator = opened.evaluator(deadline, allowance)
-        allowed = filters.allowed(evaluator, request, parsed, within)
+        unfiltered = self._ranked(
+            evaluator, parsed, filters.allowed(evaluator, request, parsed, within)
+        )
+        ranked = unfiltered
+        if request.authors:
+            by_authors = opened.columns.with_authors(request.authors)
+            ranked = dataclasses.replace(ranked, mask=ranked.mask & by_authors)
+        where: dict[str, int] = {}
         sort = request.sort
         if parsed.query is wq.NullQuery:  # browsing: the newest articles first
-            mask = evaluator.everything().mask
-            if allowed is not None:
-                mask &= allowed
-            ranked = Ranked(
-                mask, np.zeros(evaluator.size), np.full(evaluator.size, Bucket.SOME_WORDS)
-            )
-            where: dict[str, int] = {}
             sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
         else:
-            ranked = buckets.rank(evaluator, parsed, allowed)
             where = facets.where_matched(evaluator, parsed, ranked.mask)
         first = (request.page - 1) * request.per_page
         page = _page(opened, ranked, sort, first, request.per_page)
@@ -297,10 +297,20 @@ class Searcher:
         return Answer(
             total=ranked.total,
             page=page,
-            facets=facets.facets(opened.columns, ranked.mask, request.year, where),
+            facets=facets.facets(opened.columns, ranked.mask, unfiltered.mask, request, where),
             bucket_counts={bucket: int(counts[bucket]) for bucket in Bucket},
             total_exact=not evaluator.work.unchecked,
         )
+
+    @staticmethod
+    def _ranked(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) -> Ranked:
+        """Every match in ``allowed`` ranked; every allowed article when browsing (no query)."""
+        if parsed.query is not wq.NullQuery:
+            return buckets.rank(evaluator, parsed, allowed)
+        mask = evaluator.everything().mask
+        if allowed is not None:
+            mask &= allowed
+        return Ranked(mask, np.zeros(evaluator.size), np.full(evaluator.size, Bucket.SOME_WORDS))
 
     def _count(
         self,
@@ -317,6 +327,8 @@ class Searcher:
             return 0
         allowed = filters.allowed(evaluator, request, parsed, within)
         mask = evaluator.match(parsed.query).mask
+        if request.authors:
+            mask = mask & opened.columns.with_authors(request.authors)
         return int(np.count_nonzero(mask if allowed is None else mask & allowed))
 
     def _suggestion(

@@ -35,10 +35,6 @@ def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
 class Expander:
     """Expands a generation's query nodes into its terms, at most ``MAX_EXPANSIONS`` each.
 

@@ -7,17 +7,31 @@ import numpy as np
 from search.columns import Columns
 from search.matching import Evaluator
 from search.query import SCOPE_FIELDS, ParsedQuery, only_fields
-from search.request import FacetValue
+from search.request import FacetValue, SearchRequest
 
 Facets = dict[str, tuple[FacetValue, ...]]
 
 
-def authors(columns: Columns, mask: np.ndarray) -> tuple[FacetValue, ...]:
-    """Authors of the results, most results first, then by name (case-insensitively)."""
-    matched = np.asarray(mask)[columns.author_docs]
-    counts = np.bincount(columns.author_codes[matched], minlength=len(columns.author_names))
-    codes = np.flatnonzero(counts)
-    values = [(columns.author_names[code], int(counts[code])) for code in codes.tolist()]
+def authors(
+    columns: Columns, results: np.ndarray, unfiltered: np.ndarray, chosen: tuple[str, ...]
+) -> tuple[FacetValue, ...]:
+    """Authors of the results, most results first, then by name (case-insensitively).
+
+    Choosing an author adds it to the ``chosen`` ones (results by any of them), so an
+    author's count is what choosing it shows: over the results ``unfiltered`` by author,
+    the articles by it or by a chosen one. A chosen author counts its own articles.
+    """
+    groups = columns.authors
+    in_unfiltered = np.asarray(unfiltered)[columns.author_docs]
+    counts = np.bincount(groups.pairs[in_unfiltered], minlength=len(groups.names))
+    if chosen:
+        outside = in_unfiltered & ~np.asarray(results)[columns.author_docs]
+        added = np.bincount(groups.pairs[outside], minlength=len(groups.names))
+        picked = [group for name in chosen if (group := groups.find(name)) is not None]
+        unpicked = np.ones(len(counts), dtype=bool)
+        unpicked[picked] = False
+        counts = np.where(unpicked & (counts > 0), int(np.count_nonzero(results)) + added, counts)
+    values = [(groups.names[group], int(counts[group])) for group in np.flatnonzero(counts)]
     values.sort(key=lambda item: (-item[1], item[0].lower()))
     return tuple(FacetValue(name, count) for name, count in values)
 
@@ -39,12 +53,22 @@ def months(columns: Columns, mask: np.ndarray, year: int) -> tuple[FacetValue, .
     )
 
 
-def facets(columns: Columns, mask: np.ndarray, year: int | None, where: dict[str, int]) -> Facets:
-    """Every facet of a response: authors, years (months within a chosen year) and the
-    "where matched" counts (``where``, already counted; values with no match are left out)."""
-    found: Facets = {"author": authors(columns, mask), "year": years(columns, mask)}
-    if year is not None:
-        found["month"] = months(columns, mask, year)
+def facets(
+    columns: Columns,
+    mask: np.ndarray,
+    unfiltered: np.ndarray,
+    request: SearchRequest,
+    where: dict[str, int],
+) -> Facets:
+    """Every facet of a response: authors (see :func:`authors`), years (months within a
+    chosen year) and the "where matched" counts (``where``, already counted; values with
+    no match are left out)."""
+    found: Facets = {
+        "author": authors(columns, mask, unfiltered, request.authors),
+        "year": years(columns, mask),
+    }
+    if request.year is not None:
+        found["month"] = months(columns, mask, request.year)
     if where:
         found["matched"] = tuple(FacetValue(value, n) for value, n in where.items() if n)
     return found

@@ -17,11 +17,10 @@ def allowed(
     parsed: ParsedQuery,
     within: ParsedQuery | None,
 ) -> np.ndarray | None:
-    """The documents the request's filters allow; None when it has no filter."""
+    """The documents the request's filters other than authors allow; None when it has
+    none (the author filter narrows the ranked results afterwards: ``by_authors``)."""
     columns = evaluator.columns
     masks: list[np.ndarray] = []
-    if request.authors:
-        masks.append(columns.with_authors(request.authors))
     if request.since or request.until:
         masks.append(columns.dated_between("published", request.since, request.until))
     if request.year is not None:

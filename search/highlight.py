@@ -454,7 +454,8 @@ def _fragment(paragraph: str, windows: Sequence[_Candidate]) -> Fragment:
     """One paragraph's chosen windows as one fragment: joined where only spaces part them,
     an ellipsis between them elsewhere and around them where the paragraph goes on (but
     not after a sentence's full stop)."""
-    text, spans, cursor = "", [], windows[0].start
+    text, cursor = "", windows[0].start
+    spans: list[Span] = []
     for window in windows:
         gap = paragraph[cursor : window.start]
         joiner = gap if not gap.strip() else f" {ELLIPSIS} "

@@ -20,6 +20,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from index.columns import NO_DATE
 from search import feedback
 from search.budget import Deadline
+from search.columns import author_key
 from search.engine import Answer, Opened, PageItem, Searcher
 from search.expansion import Allowance, Expander
 from search.facets import WHERE_MATCHED
@@ -66,13 +67,17 @@ class ReferenceSearcher(Searcher):
             sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
         else:
             ranked = _rank(searcher, parsed, allowed, own)
+        unfiltered = ranked
+        if request.authors:
+            ranked = [item for item in ranked if _by_any(searcher, item.docnum, request.authors)]
+        if parsed.query is not wq.NullQuery:
             where = _where_matched(searcher, parsed, {item.docnum for item in ranked})
         ranked = _sorted(ranked, sort, searcher)
         first = (request.page - 1) * request.per_page
         return Answer(
             total=len(ranked),
             page=tuple(ranked[first : first + request.per_page]),
-            facets=_facets(searcher, ranked, request, where),
+            facets=_facets(searcher, ranked, unfiltered, request, where),
             bucket_counts=dict(Counter(item.bucket for item in ranked)),
         )
 
@@ -94,7 +99,22 @@ class ReferenceSearcher(Searcher):
         allowed = _allowed(searcher, request, parsed, allowance)
         if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
             return 0
-        return len(searcher.search(parsed.query, limit=1, filter=allowed))
+        found = searcher.search(parsed.query, limit=None, filter=allowed)
+        return sum(1 for docnum in found.docs() if _by_any(searcher, docnum, request.authors))
+
+
+def _names(searcher: WhooshSearcher, docnum: int) -> list[str]:
+    return [
+        name
+        for name in searcher.reader().stored_fields(docnum).get("authors", "").split(",")
+        if name
+    ]
+
+
+def _by_any(searcher: WhooshSearcher, docnum: int, authors: tuple[str, ...]) -> bool:
+    """Whether the article is by any of ``authors`` (all articles when there are none)."""
+    keys = {author_key(name) for name in authors}
+    return not keys or any(author_key(name) in keys for name in _names(searcher, docnum))
 
 
 def _scores(
@@ -200,27 +220,22 @@ def _where_matched(
 def _facets(
     searcher: WhooshSearcher,
     ranked: list[PageItem],
+    unfiltered: list[PageItem],
     request: SearchRequest,
     where: dict[str, int],
 ) -> dict[str, tuple[FacetValue, ...]]:
     reader = searcher.reader()
-    author_column = reader.column_reader("authors")
     year_column = reader.column_reader("year")
     month_column = reader.column_reader("month")
-    authors: Counter[str] = Counter()
     years: Counter[str] = Counter()
     months: Counter[str] = Counter()
     for item in ranked:
-        authors.update(name for name in author_column[item.docnum].split(",") if name)
         if year := year_column[item.docnum]:
             years[year] += 1
         if request.year is not None and (month := month_column[item.docnum]):
             months[month] += 1
     facets = {
-        "author": tuple(
-            FacetValue(name, count)
-            for name, count in sorted(authors.items(), key=lambda i: (-i[1], i[0].lower()))
-        ),
+        "author": _author_facet(searcher, unfiltered, request.authors),
         "year": tuple(FacetValue(year, count) for year, count in sorted(years.items())),
     }
     if request.year is not None:
@@ -232,12 +247,46 @@ def _facets(
     return facets
 
 
+def _author_facet(
+    searcher: WhooshSearcher, unfiltered: list[PageItem], chosen: tuple[str, ...]
+) -> tuple[FacetValue, ...]:
+    """Per author (names alike but for case and accents are one): the articles choosing it
+    shows, article by article; a chosen author counts its own."""
+    shown = _shown_names(searcher)
+    keys = {author_key(name) for item in unfiltered for name in _names(searcher, item.docnum)}
+    picked = {author_key(name) for name in chosen}
+    counts = {}
+    for key in keys:
+        showing = {key} if key in picked else picked | {key}
+        counts[shown[key]] = sum(
+            1
+            for item in unfiltered
+            if showing & {author_key(name) for name in _names(searcher, item.docnum)}
+        )
+    return tuple(
+        FacetValue(name, count)
+        for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0].lower()))
+    )
+
+
+def _shown_names(searcher: WhooshSearcher) -> dict[str, str]:
+    """Each author key's commonest spelling in the index (then the first by code point)."""
+    reader = searcher.reader()
+    uses: Counter[str] = Counter()
+    for docnum in range(reader.doc_count_all()):
+        uses.update(
+            name for name in (reader.column_reader("authors")[docnum] or "").split(",") if name
+        )
+    shown: dict[str, str] = {}
+    for name, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0])):
+        shown.setdefault(author_key(name), name)
+    return shown
+
+
 def _allowed(
     searcher: WhooshSearcher, request: SearchRequest, parsed: ParsedQuery, allowance: Allowance
 ) -> set[int] | None:
     parts: list[wq.Query] = []
-    if request.authors:
-        parts.append(wq.Or([wq.Term("authors", name) for name in request.authors]))
     if request.since or request.until:
         start = datetime.combine(request.since, dt_time.min) if request.since else None
         end = datetime.combine(request.until, dt_time.max) if request.until else None

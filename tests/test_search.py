@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.engine import Searcher
+from search.reference import ReferenceSearcher
 from search.request import InvalidRequest, Scope, SearchRequest, SearchResponse, Sort
 from tests.conftest import index_records
 
@@ -393,3 +394,64 @@ def test_what_search_within_cut_is_said_too(searcher: Searcher) -> None:
         "In the earlier search (h* bridge): Your query had fewer than 2 letters before a "
         "wildcard ('h*'), so it was read as plain words: h bridge",
     )
+
+
+def _choosing(searcher: Searcher, query: str, chosen: tuple[str, ...]) -> None:
+    """Every author's count is the total that choosing it (adding it to ``chosen``) shows."""
+    response = searcher.search(SearchRequest(query=query, authors=chosen))
+    listed = response.facets["author"]
+    assert listed, query
+    for value in listed:
+        if value.value in chosen:
+            shows = searcher.search(SearchRequest(query=query, authors=(value.value,))).total
+        else:
+            shows = searcher.search(
+                SearchRequest(query=query, authors=(*chosen, value.value))
+            ).total
+        assert value.count == shows, (query, chosen, value)
+
+
+@pytest.mark.parametrize("query", ["", "harbour", "bridge", "ferry OR council"])
+@pytest.mark.parametrize("chosen", [(), ("Ana Silva",), ("Ana Silva", "Li Wei")])
+def test_an_author_count_is_what_choosing_it_shows(
+    searcher: Searcher, query: str, chosen: tuple[str, ...]
+) -> None:
+    _choosing(searcher, query, chosen)
+
+
+def test_a_second_author_adds_to_the_first(searcher: Searcher) -> None:
+    """With Ana Silva chosen, Tom Reed's count is hers plus his others (B is by both)."""
+    listed = searcher.search(SearchRequest(query="", authors=("Ana Silva",))).facets["author"]
+    assert {value.value: value.count for value in listed} == {
+        "Ana Silva": 2,
+        "Tom Reed": 4,
+        "Li Wei": 4,
+    }
+
+
+@pytest.mark.parametrize("typed", ["tom reed", "TOM  REED", "Tom Reed"])
+def test_author_names_match_in_any_case(searcher: Searcher, typed: str) -> None:
+    response = searcher.search(SearchRequest(authors=(typed,)))
+    assert sorted(titles(response)) == ["B", "C", "F"]
+
+
+def test_spellings_of_one_name_are_one_author(tmp_path: Path) -> None:
+    """Names alike but for case and accents are one facet value, shown as most spelt."""
+    records = [
+        {"title": "One", "authors": ["Zoë Park"], "body": ["Tide tables."]},
+        {"title": "Two", "authors": ["Zoë Park"], "body": ["Tide gauges."]},
+        {"title": "Three", "authors": ["ZOE PARK", "Li Wei"], "body": ["Tide surge."]},
+    ]
+    root = index_records(records, tmp_path)
+    for engine in (Searcher, ReferenceSearcher):
+        opened = engine(root)
+        try:
+            response = opened.search(SearchRequest(query="tide"))
+            by_zoe = opened.search(SearchRequest(query="tide", authors=("zoe park",)))
+        finally:
+            opened.close()
+        assert [(v.value, v.count) for v in response.facets["author"]] == [
+            ("Zoë Park", 3),
+            ("Li Wei", 1),
+        ]
+        assert by_zoe.total == 3
