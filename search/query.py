@@ -180,6 +180,31 @@ def _parser(
     return parser
 
 
+_DATE_RANGE = re.compile(r"\b(published|updated):\[\s*(\S+)\s+TO\s+(\S+?)\s*\]", re.IGNORECASE)
+
+
+def _forwards(text: str, parser: QueryParser, notices: list[str]) -> str:
+    """``text`` with each date range typed end first (``published:[2020 TO 2010]``) turned
+    round, and a notice saying so: a range that runs backwards would match nothing."""
+
+    def turned(match: re.Match[str]) -> str:
+        try:
+            node = parser.parse(match.group(0))
+        except Exception:  # an unreadable bound: the whole query's parse reports it
+            return match.group(0)
+        start, end = getattr(node, "start", None), getattr(node, "end", None)
+        if start is None or end is None or start <= end:
+            return match.group(0)
+        field, first, last = match.groups()
+        notices.append(
+            f"The date range {match.group(0)} ends before it starts; "
+            f"searched {field}:[{last} TO {first}] instead."
+        )
+        return f"{field}:[{last} TO {first}]"
+
+    return _DATE_RANGE.sub(turned, text)
+
+
 def _errors(node: wq.Query) -> list[str]:
     found = [str(node.error)] if getattr(node, "error", None) else []
     for child in node.children():
@@ -357,6 +382,7 @@ def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQu
     problem = _syntax_problem(text)
     parsed: wq.Query | None = None
     if problem is None and not _is_plain(text):
+        text = _forwards(text, parser, notices)
         try:
             parsed = parser.parse(text)
         except Exception:  # Whoosh raises plain exceptions for some operator runs and ranges

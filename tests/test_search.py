@@ -455,3 +455,11 @@ def test_spellings_of_one_name_are_one_author(tmp_path: Path) -> None:
             ("Li Wei", 1),
         ]
         assert by_zoe.total == 3
+
+
+def test_a_date_range_typed_end_first_is_turned_round_with_a_notice(searcher: Searcher) -> None:
+    backwards = searcher.search(SearchRequest(query="bridge published:[2018 TO 2016-06]"))
+    forwards = searcher.search(SearchRequest(query="bridge published:[2016-06 TO 2018]"))
+    assert titles(backwards) == titles(forwards) and backwards.total > 0
+    assert any("ends before it starts" in notice for notice in backwards.notices)
+    assert not any("ends before it starts" in notice for notice in forwards.notices)
