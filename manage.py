@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,13 @@ from index.generations import (
     current_name,
     default_index_root,
     previous_name,
+    serving_generation,
     switch_back,
 )
 from index.model import Article, ParseWarning, Problem
 from index.scrape import Reading
 from index.smart import Record, index_names, read_records, write_feed
+from index.sources import READ_SUFFIXES, SourceFile, display_name, source_files
 from index.update import UpdateReport, delete_articles, update_index
 from index.validate import ValidationFailed
 from search.check import check_index, index_stats
@@ -36,6 +39,7 @@ from search.evaluation import DEPTH, Evaluation, Question, evaluate, questions_o
 from search.judgements import DESCRIPTIONS, LAYOUTS, BadJudgements, Judgements, read_judgements
 from search.request import (
     DEFAULT_PER_PAGE,
+    MAX_PAGE,
     MAX_QUERY_CHARS,
     InvalidRequest,
     Scope,
@@ -69,7 +73,8 @@ canary_option = click.option(
 )
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scoop", prog_name="scoop")
 def cli() -> None:
     """Scoop: full-text search for news archives."""
     try:
@@ -107,8 +112,9 @@ def _where(item: Problem | ParseWarning) -> dict[str, Any]:
     return {"source": item.source, "line": item.line, "reason": item.reason}
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 result``, ``2 results``; ``plural`` when it is not ``noun`` + s."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _list_warnings(report: BuildReport) -> None:
@@ -128,6 +134,30 @@ def _summary(report: BuildReport) -> str:
     )
 
 
+def _articles_missing(folder: Path) -> list[Problem] | None:
+    """None when ``folder`` holds an article file, else the problems met looking for one."""
+    problems = []
+    for item in source_files([folder]):
+        if isinstance(item, SourceFile):
+            return None
+        problems.append(item)
+    return problems
+
+
+def _require_articles(command: str, sources: list[Path], untouched: str) -> None:
+    """Fail before writing when a folder among ``sources`` holds no article file (a wrong
+    or unmounted folder would otherwise build an empty index or remove every article)."""
+    empty = []
+    for source in sources:
+        if source.is_dir() and (problems := _articles_missing(source)) is not None:
+            _list_problems(problems)
+            empty.append(display_name(source))
+    if empty:
+        kinds = ", ".join(sorted(READ_SUFFIXES))
+        message = f"no article files found under {', '.join(empty)} (only {kinds} files are read)"
+        raise _failed(command, f"{command} failed, {untouched}: {message}")
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_option
@@ -142,6 +172,7 @@ def reindex(
     only when complete; on failure the old index keeps serving.
     """
     chosen = list(sources) or [SAMPLE_ARTICLES]
+    _require_articles("reindex", chosen, "the previous index (if any) still serves")
     problems: list[Problem] = []
     log = _log_progress()
 
@@ -227,6 +258,9 @@ def update(
     The changes are written as a new generation that replaces the serving one only when
     complete; on failure the old index keeps serving.
     """
+    serving = serving_generation(index_root)
+    recorded = [Path(source) for source in serving.sources] if serving else []
+    _require_articles("update", list(sources) or recorded, "the index is as it was")
     try:
         report = update_index(list(sources), index_root, force=force, canaries=canaries)
     except (BuildFailed, ValidationFailed, IndexUnavailable, OSError) as error:
@@ -393,8 +427,12 @@ def _print_response(response: SearchResponse, color: bool) -> None:
     for notice in response.notices:
         click.echo(f"note: {notice}")
     first = (response.request.page - 1) * response.request.per_page
-    total = f"{response.total}" if response.total_exact else f"at least {response.total}"
-    click.echo(f"{total} results for {response.query!r} ({response.took_ms:.0f} ms)")
+    total = _count(response.total, "result")
+    if not response.total_exact:
+        total = f"at least {total}"
+    click.echo(f"{total} for {response.query!r} ({response.took_ms:.0f} ms)")
+    if response.suggestion:
+        click.echo(f"Did you mean: {response.suggestion}?")
     for rank, hit in enumerate(response.hits, start=first + 1):
         when = hit.published.isoformat() if hit.published else "undated"
         byline = ", ".join(hit.authors)
@@ -409,7 +447,11 @@ def _print_response(response: SearchResponse, color: bool) -> None:
                 f"   photo {caption.index}: {_bold(caption.text, caption.marks, color)}{credit}"
             )
         if hit.more_matches:
-            click.echo(f"   {hit.more_matches} more matches in {hit.more_paragraphs} paragraphs")
+            matches = _count(hit.more_matches, "more match", "more matches")
+            click.echo(f"   {matches} in {_count(hit.more_paragraphs, 'paragraph')}")
+    if response.total and not response.hits:
+        last = min(ceil(response.total / response.request.per_page), MAX_PAGE)
+        raise click.ClickException(f"Page {response.request.page} is past the last page ({last}).")
 
 
 def _date_option(value: str | None) -> date | None:
@@ -481,9 +523,8 @@ def _evaluation_text(result: Evaluation, documents: int, seconds: float) -> str:
         f"query time  mean {result.mean_ms:.1f} ms, p95 {result.p95_ms:.1f} ms",
     ]
     if result.cut:
-        lines.append(
-            f"{_count(result.cut, 'query')} longer than {MAX_QUERY_CHARS} characters, searched cut"
-        )
+        cut = _count(result.cut, "query", "queries")
+        lines.append(f"{cut} longer than {MAX_QUERY_CHARS} characters, searched cut")
     return "\n".join(lines)
 
 

@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REFERENCE, ROOT, SAMPLES
+from tests.conftest import REFERENCE, ROOT, SAMPLES, index_records
 
 
 def manage(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -127,3 +128,81 @@ def test_serve_refuses_debug_mode(sample_index: Path, variable: str) -> None:
     result = manage("serve", "--index", str(sample_index), "--port", "1", env={variable: "1"})
     assert result.returncode == 2
     assert "debug mode" in result.stderr and "refuses" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def levees(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three articles on a levee: one paragraph, four paragraphs and six paragraphs."""
+    records = [
+        {"id": "one", "title": "Held", "body": ["The levee held."]},
+        {"id": "four", "title": "Four", "body": [f"Part {n} of the levee." for n in range(4)]},
+        {"id": "six", "title": "Six", "body": [f"Levee part {n}." for n in range(6)]},
+    ]
+    return index_records(records, tmp_path_factory.mktemp("levees"))
+
+
+def test_search_counts_in_the_singular_and_the_plural(levees: Path) -> None:
+    found = manage("search", "levee", "--index", str(levees))
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith("3 results for 'levee'")
+    more = {line.strip() for line in found.stdout.splitlines() if "more match" in line}
+    assert more == {"1 more match in 1 paragraph", "3 more matches in 3 paragraphs"}
+    one = manage("search", "held", "--index", str(levees))
+    assert one.stdout.startswith("1 result for 'held'"), one.stdout
+
+
+def test_search_says_did_you_mean(sample_index: Path) -> None:
+    found = manage("search", "harbr", "--index", str(sample_index))
+    assert found.returncode == 0, found.stderr
+    assert "Did you mean: harbour?" in found.stdout.splitlines()
+
+
+def test_a_page_past_the_last_says_which_is_the_last(levees: Path) -> None:
+    past = manage("search", "levee", "--index", str(levees), "--limit", "2", "--page", "9")
+    assert past.returncode == 1
+    assert "Page 9 is past the last page (2)." in past.stderr
+    last = manage("search", "levee", "--index", str(levees), "--limit", "2", "--page", "2")
+    assert last.returncode == 0 and "past the last page" not in last.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "reindex",
+        "update",
+        "delete",
+        "check",
+        "stats",
+        "rollback",
+        "search",
+        "serve",
+        "parse",
+        "eval",
+    ],
+)
+def test_every_command_takes_h_for_help(command: str) -> None:
+    short, long = manage(command, "-h"), manage(command, "--help")
+    assert short.returncode == 0, short.stderr
+    assert short.stdout == long.stdout and f"Usage: manage.py {command}" in short.stdout
+
+
+def test_version_comes_from_the_package() -> None:
+    answer = manage("--version")
+    assert answer.returncode == 0
+    assert answer.stdout.strip() == f"scoop, version {version('scoop')}"
+
+
+@pytest.mark.parametrize("command", ["reindex", "update"])
+def test_a_folder_without_article_files_is_refused_and_the_index_kept(
+    archive: tuple[Path, Path], tmp_path: Path, command: str
+) -> None:
+    _source, root = archive
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not an article")
+    serving = (root / "CURRENT").read_text()
+    result = manage(command, str(empty), "--index", str(root))
+    assert result.returncode == 1
+    assert f"no article files found under {empty}" in result.stderr
+    assert "problems" not in result.stderr
+    assert (root / "CURRENT").read_text() == serving
