@@ -185,7 +185,10 @@ def test_everything_shown_is_escaped(client: FlaskClient) -> None:
         ("/search?q=flood&sort=best", "sort: must be one of relevance, newest, oldest"),
         ("/search?q=flood&in=everywhere", "in: must be one of"),
         ("/search?q=flood&since=2017-13-01", "since: must be a date"),
-        ("/search?q=flood&since=2018-01-01&until=2017-01-01", "is after until"),
+        (
+            "/search?q=flood&since=2018-01-01&until=2017-01-01",
+            "The start date 2018-01-01 is after the end date 2017-01-01.",
+        ),
         ("/search?q=flood&month=4", "month: needs a year"),
         ("/search?q=" + "x" * 1100, "the limit is 1000"),
     ],
@@ -197,6 +200,123 @@ def test_bad_parameters_are_explained_and_keep_the_search_box(
     alert = page.one("div", role="alert")
     assert message in text(alert)
     assert page.one("input", id="q")
+
+
+def test_a_reversed_date_range_is_explained_with_the_form_filled_in(
+    client: FlaskClient,
+) -> None:
+    page, _ = get(client, "/search?q=flood&in=titles&since=2020-01-01&until=2010-01-01", 400)
+    alert = text(page.one("div", role="alert"))
+    assert "The start date 2020-01-01 is after the end date 2010-01-01." in alert
+    assert "until=" not in alert and "since:" not in alert
+    assert page.one("input", id="q").get("value") == "flood"
+    assert "checked" in page.one("input", type="radio", value="titles").attrs
+    assert page.one("input", id="since").get("value") == "2020-01-01"
+    assert page.one("input", id="until").get("value") == "2010-01-01"
+    assert page.one("input", id="since").get("form") == "search-form"
+    swap = next(a for a in page.all("a") if text(a) == "Swap the dates")
+    page, _ = get(client, swap.get("href"))
+    assert [text(chip) for chip in page.all("a", class_="chip")][:2] == [
+        "From January 1, 2010 (remove this filter)",
+        "Until January 1, 2020 (remove this filter)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "clean"),
+    [
+        ("/search?q=flood&in=&since=&until=", "/search?q=flood"),
+        (
+            "/search?q=flood&author=&author=Grace+Liang&year=%20",
+            "/search?q=flood&author=Grace+Liang",
+        ),
+        ("/search?q=&since=&until=", "/search"),
+        ("/?q=&in=", "/"),
+        (
+            "/search?q=flood&since=&until=2010-01-01&page=2",
+            "/search?q=flood&until=2010-01-01&page=2",
+        ),
+    ],
+)
+def test_empty_parameters_redirect_to_the_clean_url(
+    client: FlaskClient, url: str, clean: str
+) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 302 and answer.headers["Location"] == clean
+    assert client.get(clean).status_code == 200
+
+
+def test_the_links_a_page_builds_carry_no_empty_parameter(client: FlaskClient) -> None:
+    page, _ = get(client, "/search?q=flood&in=all&year=2011&per_page=2")
+    hrefs = [a.get("href") for a in page.all("a") if a.get("href").startswith("/search?")]
+    assert len(hrefs) > 10
+    for href in hrefs:
+        assert all(value.strip() for values in params(href).values() for value in values), href
+        assert "=&" not in href and not href.endswith("="), href
+    everything = page.one("input", type="radio", value="")
+    assert "checked" in everything.attrs, "Everything is the default, sent as nothing"
+
+
+def test_the_filter_panel_starts_closed_in_the_html(client: FlaskClient) -> None:
+    page, _ = get(client, "/search?q=flood")
+    assert "open" not in page.one("details", class_="refine-panel").attrs
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """60 authors with 61 down to 2 harbour stories each, across 60 years."""
+    records = [
+        {
+            "id": f"s{author}-{n}",
+            "title": f"Harbour story {n}",
+            "authors": [f"Writer {author:02d}"],
+            "body": ["The harbour board met."],
+            "published": f"{1950 + author}-04-09",
+        }
+        for author in range(60)
+        for n in range(61 - author)
+    ]
+    root = index_records(records, tmp_path_factory.mktemp("crowded"))
+    return create_app({"INDEX": str(root), "TESTING": True}).test_client()
+
+
+def facet(page: Page, title: str) -> tuple[list[str], list[str], str]:
+    """A facet section's labels shown at once, behind "more", and its closing note."""
+    section = next(s for s in page.all("section", class_="facet") if title in text(s))
+    start = page.elements.index(section)
+    end = next(
+        (n for n, e in enumerate(page.elements) if n > start and e.tag == "section"),
+        len(page.elements),
+    )
+    shown: list[str] = []
+    more: list[str] = []
+    note = ""
+    inside_more = False
+    for element in page.elements[start:end]:
+        if element.tag == "details":
+            inside_more = True
+        elif element.tag == "span" and element.get("class") == "facet-label":
+            (more if inside_more else shown).append(text(element))
+        elif element.tag == "p" and element.get("class") == "facet-note":
+            note = text(element)
+    return shown, more, note
+
+
+def test_a_long_facet_lists_its_top_values_and_a_bounded_more(crowded: FlaskClient) -> None:
+    page, html = get(crowded, "/search?q=harbour")
+    shown, more, note = facet(page, "Authors")
+    assert shown == [f"Writer {n:02d}" for n in range(10)]
+    assert more == [f"Writer {n:02d}" for n in range(10, 50)]
+    assert "Show 40 more" in text(page.one("details", class_="facet-more"))
+    assert note == "50 of 60 are listed."
+    assert html.count('class="facet-item') <= 2 * 50 + 3, "authors and years, each bounded"
+    years, more_years, _ = facet(page, "Years")
+    assert years[0] == "2009" and len(years) == 10 and len(more_years) == 40
+
+    page, _ = get(crowded, "/search?q=harbour&author=Writer+55")
+    shown, more, note = facet(page, "Authors")
+    assert "Writer 55 (chosen; select to remove)" in shown, "a chosen one is always shown"
+    assert len(shown) == 11 and len(more) == 40 and note == "51 of 60 are listed."
 
 
 def test_pages_need_no_inline_script_or_style(client: FlaskClient, sample_index: Path) -> None:
@@ -419,6 +539,25 @@ def test_arriving_from_a_search_marks_matches_and_links_back(client: FlaskClient
     assert "<mark>Floods</mark>" in html
     first = page.one("a", href="#p1")
     assert "first" in text(first)
+
+
+def test_hiding_the_highlights_keeps_the_way_back_to_the_results(client: FlaskClient) -> None:
+    hit = article_id(client, "Maren River Floods")
+    search = "q=sandbags&author=Grace+Liang&page=1"
+    page, _ = get(client, f"/articles/{hit}?{search}")
+    back = page.one("a", class_="back-link").get("href")
+    hide = next(a for a in page.all("a") if text(a) == "Hide highlighting")
+
+    page, html = get(client, hide.get("href"))
+    assert "<mark>" not in html and not page.all("p", class_="has-match")
+    assert page.one("a", class_="back-link").get("href") == back
+    assert "not highlighted" in text(page.one("p", class_="match-bar"))
+    show = next(a for a in page.all("a") if text(a) == "Show highlighting")
+
+    page, html = get(client, show.get("href"))
+    assert "Volunteers fill <mark>sandbags</mark>" in html
+    assert page.one("a", class_="back-link").get("href") == back
+    assert params(show.get("href")) == params(f"?{search}")
 
 
 def test_unknown_article_is_a_proper_404_page(client: FlaskClient) -> None:

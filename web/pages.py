@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -26,6 +26,7 @@ from index.model import web_link
 from search.request import (
     MAX_PAGE,
     ArticleHighlights,
+    FacetValue,
     Fragment,
     Hit,
     InvalidRequest,
@@ -37,7 +38,7 @@ from search.request import (
 from web import index_unavailable, searcher
 from web.connection import gone_check
 from web.limits import limit, limiter
-from web.params import search_request
+from web.params import ReversedDates, search_request
 
 blueprint = Blueprint("pages", __name__)
 
@@ -73,6 +74,10 @@ HOME_LATEST = 5
 MAX_BAR_WIDTH = 6.0
 """A timeline bar is at most this wide (percent of the chart), so a few bars stay bars."""
 MONTH_NAMES = tuple(calendar.month_name)
+FACET_SHOWN = 10
+"""A facet shows its first values (and every chosen one) at once, the rest behind "more"."""
+FACET_LISTED = 50
+"""At most this many values of a facet are in the page, however many the results have."""
 
 
 class Links:
@@ -137,7 +142,28 @@ class FacetItem:
 class FacetGroup:
     title: str
     items: tuple[FacetItem, ...]
+    """Shown at once."""
+    more: tuple[FacetItem, ...] = ()
+    """Behind a "more" control."""
+    total: int = 0
+    """Values the facet has; those past FACET_LISTED are counted but not listed."""
     note: str = ""
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.items) - len(self.more)
+
+
+def listed(values: Sequence[FacetValue], chosen: Collection[str] = ()) -> Sequence[FacetValue]:
+    """The values a facet lists: the first FACET_LISTED, and any chosen one after them."""
+    return [*values[:FACET_LISTED], *(v for v in values[FACET_LISTED:] if v.value in chosen)]
+
+
+def facet_group(title: str, items: Sequence[FacetItem], total: int, note: str = "") -> FacetGroup:
+    """The first FACET_SHOWN items and every chosen one at once, the others behind "more"."""
+    shown = [item for n, item in enumerate(items) if n < FACET_SHOWN or item.selected]
+    more = [item for n, item in enumerate(items) if n >= FACET_SHOWN and not item.selected]
+    return FacetGroup(title, tuple(shown), tuple(more), total, note)
 
 
 @dataclass(frozen=True)
@@ -236,7 +262,7 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
     authors = response.facets.get("author", ())
     if authors:
         items = []
-        for value in authors:
+        for value in listed(authors, search.authors):
             selected = value.value in search.authors
             names = [a for a in search.authors if a != value.value]
             if not selected:
@@ -245,7 +271,7 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
                 FacetItem(value.value, value.count, links.search({"author": names}), selected)
             )
         note = "Any of the chosen authors" if len(search.authors) > 1 else ""
-        groups.append(FacetGroup("Authors", tuple(items), note))
+        groups.append(facet_group("Authors", items, len(authors), note))
     if search.year is not None:
         months = response.facets.get("month", ())
         items = []
@@ -254,15 +280,15 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
             selected = search.month == month
             href = links.search({"month": None if selected else str(month)})
             items.append(FacetItem(_month_label(search.year, month), value.count, href, selected))
-        groups.append(FacetGroup(f"Months of {search.year}", tuple(items)))
+        groups.append(facet_group(f"Months of {search.year}", items, len(months)))
     else:
-        years = response.facets.get("year", ())
+        years = response.facets.get("year", ())[::-1]
         items = [
             FacetItem(value.value, value.count, links.search({"year": value.value}))
-            for value in reversed(years)
+            for value in listed(years)
         ]
         if items:
-            groups.append(FacetGroup("Years", tuple(items)))
+            groups.append(facet_group("Years", items, len(years)))
     where = response.facets.get("matched", ())
     if len(where) > 1 or search.scope is not Scope.ALL or search.caption_only:
         items = []
@@ -280,7 +306,7 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
                 FacetItem(WHERE_LABELS[value.value], value.count, links.search(change), selected)
             )
         if items:
-            groups.append(FacetGroup("Where it matched", tuple(items)))
+            groups.append(facet_group("Where it matched", items, len(items)))
     return groups
 
 
@@ -458,6 +484,31 @@ def has_search(args: MultiDict[str, str]) -> bool:
     )
 
 
+def has_empty(args: MultiDict[str, str]) -> bool:
+    """Whether the URL carries empty parameters, as a plain form submits them (``since=``)."""
+    return any(not value.strip() for _, value in args.items(multi=True))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the search page cannot run a request, and a link that mends it (if any)."""
+
+    message: str
+    mend: str | None = None
+    mend_label: str = ""
+
+
+def refusal(error: InvalidRequest, links: Links) -> Refusal:
+    """The search page's own words for an ``InvalidRequest``."""
+    if isinstance(error, ReversedDates):
+        return Refusal(
+            f"The start date {error.since} is after the end date {error.until}.",
+            links.search({"since": str(error.until), "until": str(error.since)}),
+            "Swap the dates",
+        )
+    return Refusal(str(error))
+
+
 def within_chain(search: SearchRequest, query: str) -> str:
     """The ``within`` that "search within these results" carries: all queries so far."""
     if not search.within:
@@ -470,12 +521,15 @@ def within_chain(search: SearchRequest, query: str) -> str:
 def search_page() -> ResponseReturnValue:
     """The front page, or a page of results with facets, timeline and paging."""
     links = Links(request.args)
+    if has_empty(request.args):
+        query = links.query()
+        return redirect(request.path + ("?" + query if query else ""))
     query = request.args.get("q", "")
     try:
         search = search_request(request.args)
     except InvalidRequest as error:
-        context = {"query": query, "links": links, "error": str(error), "search": None}
-        return render_template("search.html", **context), 400
+        context = {"query": query, "links": links, "search": None}
+        return render_template("search.html", error=refusal(error, links), **context), 400
     core = searcher(current_app)
     try:
         if not has_search(request.args):
@@ -554,6 +608,15 @@ def article_part(paragraphs: int, asked: str | None) -> Part:
     return Part(number, count, first, min(paragraphs, number * PART_PARAGRAPHS))
 
 
+def article_url(article_id: str, changes: Mapping[str, str | int | None]) -> str:
+    """This article page's URL with ``changes`` to its query string (None removes one)."""
+    kept: dict[str, list[str] | str | int] = {
+        key: values for key, values in request.args.lists() if key not in changes
+    }
+    kept.update({key: value for key, value in changes.items() if value is not None})
+    return url_for("pages.article_page", article_id=article_id, **kept)
+
+
 def part_of(paragraph: int) -> int:
     return (paragraph - 1) // PART_PARAGRAPHS + 1
 
@@ -589,9 +652,11 @@ def article_blocks(
 @blueprint.get("/articles/<article_id>")
 @limiter.limit(limit("RATELIMIT_ARTICLES"))
 def article_page(article_id: str) -> ResponseReturnValue:
-    """One whole article; arriving from a search (``?q=``) marks the query's matches."""
+    """One whole article; arriving from a search (``?q=``) marks the query's matches
+    (unless ``highlight=off``) and links back to the results."""
     links = Links(request.args)
     query = request.args.get("q", "")
+    marking = request.args.get("highlight") != "off"
     try:
         search = search_request(request.args)
     except InvalidRequest:
@@ -599,7 +664,9 @@ def article_page(article_id: str) -> ResponseReturnValue:
     core = searcher(current_app)
     try:
         article = core.article(article_id)
-        highlights = core.article_highlights(article_id, search.query, search.scope)
+        highlights = core.article_highlights(
+            article_id, search.query if marking else "", search.scope
+        )
     except IndexUnavailable as error:
         raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     if article is None or highlights is None:
@@ -608,8 +675,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
     lead, body = article_blocks(highlights, part)
 
     def part_url(number: int) -> str:
-        kept = {key: values for key, values in request.args.lists() if key != "part"}
-        return url_for("pages.article_page", article_id=article_id, **kept, part=number)
+        return article_url(article_id, {"part": number})
 
     first = highlights.matched_paragraphs[:1]
     return render_template(
@@ -622,7 +688,8 @@ def article_page(article_id: str) -> ResponseReturnValue:
         part_url=part_url,
         query=query,
         back=links.search() if has_search(request.args) else None,
-        unmarked=url_for("pages.article_page", article_id=article_id),
+        marking=marking,
+        toggle=article_url(article_id, {"highlight": "off" if marking else None}),
         first_match=(
             f"{'' if part_of(first[0]) == part.number else part_url(part_of(first[0]))}#p{first[0]}"
             if first

@@ -23,6 +23,15 @@ def _int(args: MultiDict[str, str], name: str, default: int | None) -> int | Non
         raise InvalidRequest(name, f"must be a whole number, got {raw[:20]!r}") from None
 
 
+class ReversedDates(InvalidRequest):
+    """``since`` is after ``until`` (worded for people by the search page)."""
+
+    def __init__(self, since: date, until: date) -> None:
+        super().__init__("since", f"{since} is after until={until}")
+        self.since = since
+        self.until = until
+
+
 def _date(args: MultiDict[str, str], name: str) -> date | None:
     raw = args.get(name, "").strip()
     if not raw:
@@ -59,6 +68,9 @@ def _flag(args: MultiDict[str, str], name: str) -> bool:
 def search_request(args: MultiDict[str, str]) -> SearchRequest:
     """Read ``q``, ``page``, ``per_page``, ``sort``, ``in``, ``author`` (repeatable), ``since``,
     ``until``, ``year``, ``month``, ``caption`` and ``within``; raises ``InvalidRequest``."""
+    since, until = _date(args, "since"), _date(args, "until")
+    if since and until and since > until:
+        raise ReversedDates(since, until)
     return SearchRequest(
         query=args.get("q", ""),
         page=_int(args, "page", 1) or 0,
@@ -66,8 +78,8 @@ def search_request(args: MultiDict[str, str]) -> SearchRequest:
         sort=_choice(args, "sort", Sort, Sort.RELEVANCE),
         scope=_choice(args, "in", Scope, Scope.ALL),
         authors=tuple(name for name in args.getlist("author") if name.strip()),
-        since=_date(args, "since"),
-        until=_date(args, "until"),
+        since=since,
+        until=until,
         year=_int(args, "year", None),
         month=_int(args, "month", None),
         caption_only=_flag(args, "caption"),
