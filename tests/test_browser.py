@@ -277,7 +277,7 @@ def test_without_javascript_the_search_still_works(browser: Browser, live_server
         box.press("Enter")
         page.wait_for_url(re.compile(r"/search\?q=levee"))
         expect(page.locator(".hit mark").first).to_be_visible()
-        expect(page.locator(".facet").first).to_be_visible()
+        page.locator(".refine-summary").click()
         page.locator(".facet-item", has_text="Grace Liang").click()
         expect(page.locator(".chip", has_text="By Grace Liang")).to_be_visible()
         page.get_by_role("radio", name="Headlines").check()
@@ -289,6 +289,71 @@ def test_without_javascript_the_search_still_works(browser: Browser, live_server
         expect(page.get_by_role("link", name="Back to results")).to_be_visible()
     finally:
         plain.close()
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["390px", "1280px"])
+def test_without_javascript_the_filters_start_closed_on_a_phone_only(
+    browser: Browser, live_server: str, phone: bool
+) -> None:
+    plain = browser.new_context(java_script_enabled=False, viewport=PHONE if phone else DESKTOP)
+    try:
+        page = plain.new_page()
+        page.goto(live_server + "/search?q=flood")
+        facet = page.locator(".facet-item", has_text="Grace Liang")
+        if phone:
+            expect(facet).to_be_hidden()
+            expect(page.locator(".hit").first).to_be_in_viewport()
+            page.locator(".refine-summary").click()
+        else:
+            expect(page.locator(".refine-summary")).to_be_hidden()
+        expect(facet).to_be_visible()
+        expect(page.locator("#since")).to_be_visible()
+    finally:
+        plain.close()
+
+
+def test_the_search_form_leaves_empty_fields_out_of_the_url(page: Page, live_server: str) -> None:
+    """The script leaves them out (the server would redirect such a URL to the same end)."""
+    page.goto(live_server + "/search?q=flood&year=2011")
+    page.locator("#q").fill("levee")
+    with page.expect_request(lambda asked: asked.is_navigation_request()) as sent:
+        page.locator("#q").press("Enter")
+    assert sent.value.url == live_server + "/search?q=levee&year=2011"
+    page.locator("#until").fill("2011-06-30")
+    with page.expect_request(lambda asked: asked.is_navigation_request()) as sent:
+        page.get_by_role("button", name="Apply dates").click()
+    assert sent.value.url == live_server + "/search?q=levee&year=2011&until=2011-06-30"
+    expect(page.locator(".chip", has_text="Until June 30, 2011")).to_be_visible()
+
+
+def test_hide_and_show_highlighting_keep_back_to_results(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/search?q=flood&author=Grace+Liang")
+    page.locator(".hit-title a").first.click()
+    expect(page.locator(".story-body mark").first).to_be_visible()
+    page.get_by_role("link", name="Hide highlighting").click()
+    expect(page.locator(".story-body mark")).to_have_count(0)
+    page.get_by_role("link", name="Show highlighting").click()
+    expect(page.locator(".story-body mark").first).to_be_visible()
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(re.compile(r"/search\?q=flood&author=Grace\+Liang$"))
+
+
+def test_the_article_page_search_box_autocompletes(page: Page, live_server: str) -> None:
+    page.goto(live_server + _article_path(page, live_server) + "?q=flood")
+    box = page.locator("#site-q")
+    box.fill("")
+    box.press_sequentially("harb")
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox).to_be_visible()
+    options = listbox.get_by_role("option")
+    expect(options.first).to_have_text(re.compile(r"^harb"))
+    expect(options.first).to_be_in_viewport()
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id") or "")
+    chosen = options.first.inner_text()
+    box.press("Enter")
+    page.wait_for_url(re.compile(rf"/search\?q={re.escape(quote_plus(chosen))}$"))
+    expect(page.locator("#q")).to_have_value(chosen)
 
 
 def _article_path(page: Page, live_server: str) -> str:

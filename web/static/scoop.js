@@ -1,7 +1,8 @@
 // Scoop: progressive enhancements. Every page works without this file.
-// - autocomplete under the search box (ARIA combobox: arrows, Enter, Escape, mouse)
+// - autocomplete under the search boxes (ARIA combobox: arrows, Enter, Escape, mouse)
 // - clicking a "Search in" choice re-runs the search
-// - the "Refine results" panel starts closed on narrow screens
+// - the "Refine results" panel opens on wide screens (it starts closed, for phones)
+// - empty fields stay out of the URL a search form submits
 "use strict";
 
 (function () {
@@ -221,9 +222,32 @@
     narrow.addEventListener("change", apply);
   }
 
+  // The form's entries without the empty ones (since=&until=), so a shared URL carries
+  // only what was asked; the server redirects a URL with empty parameters all the same.
+  function dropEmptyFields(form) {
+    form.addEventListener("formdata", function (event) {
+      const data = event.formData;
+      const entries = Array.from(data.entries());
+      entries.forEach(function (entry) {
+        data.delete(entry[0]);
+      });
+      entries.forEach(function (entry) {
+        if (String(entry[1]).trim()) {
+          data.append(entry[0], entry[1]);
+        }
+      });
+    });
+  }
+
+  document.querySelectorAll("form[method=get]").forEach(dropEmptyFields);
+  ["q", "site-q"].forEach(function (id) {
+    const box = document.getElementById(id);
+    if (box && box.form) {
+      setUpAutocomplete(box);
+    }
+  });
   const input = document.getElementById("q");
   if (input && input.form) {
-    setUpAutocomplete(input);
     setUpScopes(input.form);
   }
   const panel = document.querySelector(".refine-panel");
