@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from whoosh import query as wq
+from whoosh.fields import Schema
 
 from search import feedback
 from search.matching import Evaluator
@@ -36,8 +38,7 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
     main.mask = _narrowed(allowed, main.mask)
     buckets = np.full(evaluator.size, Bucket.SOME_WORDS, dtype=np.int8)
     if parsed.plain and len(parsed.words) >= 2:
-        every = parse_for_fields(" ".join(parsed.words), schema, main_fields, every_word=True)
-        buckets[evaluator.match(every).mask] = Bucket.ALL_WORDS
+        buckets[evaluator.match(every_word(parsed, schema)).mask] = Bucket.ALL_WORDS
         if "title" in fields:
             headline = headline_phrase(parsed, schema)
             buckets[evaluator.match(headline).mask] = Bucket.HEADLINE
@@ -55,6 +56,12 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
         scores[weak_only] = weak.scores[weak_only]
         mask |= weak_only
     return Ranked(mask, scores, buckets)
+
+
+def every_word(parsed: ParsedQuery, schema: Schema) -> wq.Query:
+    """A plain query's articles holding every one of its words in the main sections."""
+    fields = tuple(name for name in SCOPE_FIELDS[parsed.scope] if name in MAIN_FIELDS)
+    return parse_for_fields(" ".join(parsed.words), schema, fields, every_word=True)
 
 
 def _narrowed(allowed: np.ndarray | None, mask: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from index.generations import Generation, IndexUnavailable
 from index.impacts import Bm25, impact_fields
 from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
-from search import buckets, facets, filters, highlight, suggest
+from search import buckets, facets, filters, highlight, spelling, suggest
 from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline, SearchBusy
 from search.columns import Columns
 from search.expansion import Allowance, Expander
@@ -240,7 +240,7 @@ class Searcher:
             suggestion = (
                 None
                 if deadline.ran_out
-                else self._suggestion(opened, request, parsed, within, answer.total, allowance)
+                else self._suggestion(opened, request, parsed, within, answer, allowance)
             )
         notices = [
             *parsed.notices,
@@ -320,13 +320,16 @@ class Searcher:
         within: ParsedQuery | None,
         allowance: Allowance,
     ) -> int:
-        """How many articles another query text finds under the same filters (for suggestions)."""
+        """How many articles another query text finds under the same filters, holding all
+        its words when it is plain words (for "did you mean")."""
         evaluator = opened.evaluator(allowance=allowance)
         parsed = opened.read(text, request.scope, allowance)
         if parsed.query is wq.NullQuery:
             return 0
         allowed = filters.allowed(evaluator, request, parsed, within)
-        mask = evaluator.match(parsed.query).mask
+        every = parsed.plain and parsed.words
+        query = buckets.every_word(parsed, opened.searcher.schema) if every else parsed.query
+        mask = evaluator.match(query).mask
         if request.authors:
             mask = mask & opened.columns.with_authors(request.authors)
         return int(np.count_nonzero(mask if allowed is None else mask & allowed))
@@ -337,15 +340,15 @@ class Searcher:
         request: SearchRequest,
         parsed: ParsedQuery,
         within: ParsedQuery | None,
-        total: int,
+        answer: Answer,
         allowance: Allowance,
     ) -> str | None:
-        if not (parsed.plain and parsed.words):
-            return None
-        return suggest.did_you_mean(
-            opened.searcher,
+        found = _all_words_total(parsed, answer.bucket_counts)
+        return spelling.did_you_mean(
+            opened.vocabulary,
+            opened.searcher.reader(),
             parsed.read_as,
-            total,
+            answer.total if found is None else found,
             lambda text: self._count(opened, text, request, within, allowance),
         )
 

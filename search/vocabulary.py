@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.process import extract
 
 from index.impacts import ARRAYS_DIR
@@ -57,6 +58,26 @@ class Vocabulary:
         start, end = self._range(prefix)
         held = np.flatnonzero(np.asarray(counts[start:end]) > 0)[:limit]
         return [self.words[start + int(place)] for place in held]
+
+    def articles(self, word: str, fieldnames: Iterable[str]) -> int:
+        """The most articles holding ``word`` in any one of ``fieldnames`` (0 if none)."""
+        place = bisect_left(self.words, word)
+        if place == len(self.words) or self.words[place] != word:
+            return 0
+        return max(
+            (int(self.frequency[name][place]) for name in fieldnames if name in self.frequency),
+            default=0,
+        )
+
+    def edits_away(self, word: str, distance: int, prefix: int) -> list[tuple[str, int]]:
+        """Words within ``distance`` edits of ``word`` sharing its first ``prefix``
+        characters, a swap of two neighbouring letters counting as one edit:
+        (word, edits), alphabetically."""
+        start, end = self._range(word[:prefix])
+        found = extract(
+            word, self.words[start:end], scorer=OSA.distance, score_cutoff=distance, limit=None
+        )
+        return sorted((choice, int(edits)) for choice, edits, _ in found)
 
     def _near(self, word: str, distance: int, prefix: int) -> list[int]:
         """Positions (ascending) of every word within ``distance`` of ``word`` sharing its
