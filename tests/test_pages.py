@@ -707,3 +707,11 @@ def test_only_trusted_hosts_are_answered_when_configured(sample_index: Path) -> 
         assert other.status_code == 400, path
         assert other.get_data(as_text=True) == "Host 'evil.example' is not trusted.\n"
         assert other.headers["Content-Security-Policy"] and "Location" not in other.headers
+
+
+def test_an_author_typed_in_another_case_is_shown_chosen(client: FlaskClient) -> None:
+    """``author=grace liang`` finds her articles and marks her facet value as chosen."""
+    page = client.get("/search", query_string={"q": "flood", "author": "grace liang"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'Grace Liang<span class="visually-hidden"> (chosen; select to remove)' in text

@@ -23,6 +23,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from index.generations import IndexUnavailable
 from index.model import web_link
+from search.columns import author_key
 from search.request import (
     MAX_PAGE,
     ArticleHighlights,
@@ -262,9 +263,11 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
     authors = response.facets.get("author", ())
     if authors:
         items = []
-        for value in listed(authors, search.authors):
-            selected = value.value in search.authors
-            names = [a for a in search.authors if a != value.value]
+        keys = {author_key(name) for name in search.authors}
+        chosen = {value.value for value in authors if author_key(value.value) in keys}
+        for value in listed(authors, chosen):
+            selected = value.value in chosen
+            names = [a for a in search.authors if author_key(a) != author_key(value.value)]
             if not selected:
                 names.append(value.value)
             items.append(
