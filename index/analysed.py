@@ -15,8 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh.analysis import StemFilter
 from whoosh.fields import TEXT, FieldType
+
+from index.completions import section_pairs
 
 Posting = tuple[bytes, int, float, bytes]
 """What a Whoosh field's ``index()`` yields per term: (term, frequency, weight, value)."""
@@ -29,6 +32,10 @@ class Analysed:
     postings: tuple[Posting, ...]
     spelling: tuple[str, ...]
     """Sorted and unique, as Whoosh's ``spellable_words`` gives them."""
+    pairs: np.ndarray | None = None
+    """The distinct keys of the word pairs side by side (``index.completions``), if asked."""
+    shown: tuple[tuple[str, str], ...] = ()
+    """(folded word, written form lower-cased) where folding changed more than case."""
 
     @property
     def length(self) -> int:
@@ -58,25 +65,34 @@ def stemmer(field: FieldType) -> Callable[[str], str]:
     return lambda text: text
 
 
-def analyse(field: FieldType, text: str) -> Analysed:
+def analyse(field: FieldType, text: str, completions: bool = False) -> Analysed:
     """``text`` analysed for ``field`` (a text field storing positions and characters).
 
     The result is what ``field.index(text)`` and ``field.spellable_words(text)`` give,
     from one run of the analyzer. A whole hyphenated word (``koreanchinese``, emitted
     at its last piece's position when indexing) is a posting but not a spelling word,
-    as the spelling pass (which does not join pieces) would have it.
+    as the spelling pass (which does not join pieces) would have it. With
+    ``completions``, the word pairs and written forms autocomplete needs too.
     """
     stem = stemmer(field)
     analyzer, field_format = field.analyzer, field.format
     assert analyzer is not None and field_format is not None, "a text field"
     places: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     spelling: set[str] = set()
+    runs: list[list[str]] = [[]]
+    shown: set[tuple[str, str]] = set()
+    keep_forms = completions and not text.isascii()
     previous = -1
     for token in analyzer(text, positions=True, chars=True, no_morph=True, mode="index"):
         if token.stopped:
             continue
         if token.pos != previous:
             spelling.add(token.text)
+            if token.pos != previous + 1:
+                runs.append([])
+            runs[-1].append(token.text)
+            if keep_forms and (form := text[token.startchar : token.endchar].lower()) != token.text:
+                shown.add((token.text, form))
         previous = token.pos
         places[stem(token.text)].append((token.pos, token.startchar, token.endchar))
     boost = field_format.field_boost
@@ -85,4 +101,7 @@ def analyse(field: FieldType, text: str) -> Analysed:
         (term.encode("utf-8"), len(where), len(where) * boost, encode(where))
         for term, where in places.items()
     )
-    return Analysed(postings, tuple(sorted(spelling)))
+    if not completions:
+        return Analysed(postings, tuple(sorted(spelling)))
+    pairs = np.unique(np.concatenate([section_pairs(run) for run in runs]))
+    return Analysed(postings, tuple(sorted(spelling)), pairs, tuple(sorted(shown)))

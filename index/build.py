@@ -17,8 +17,10 @@ from whoosh.reading import IndexReader
 from index import generations, settings
 from index.articles import read_articles
 from index.columns import Sources, write_columns
+from index.completions import Completions
 from index.generations import Generation
 from index.impacts import (
+    ARRAYS_DIR,
     FORMAT_VERSION,
     Bm25,
     FieldPostings,
@@ -180,6 +182,10 @@ class TermStatistics(Protocol):
         """Each document's source fingerprint and file."""
         ...
 
+    def completions(self, reader: IndexReader) -> Completions | None:
+        """Word pairs and written forms for autocomplete; None when unknown."""
+        ...
+
 
 @dataclass(frozen=True)
 class Gathered:
@@ -195,6 +201,9 @@ class Gathered:
 
     def sources(self, reader: IndexReader) -> Sources:
         return gathered_sources(self.segments)
+
+    def completions(self, reader: IndexReader) -> Completions | None:
+        return Completions.total(segment.completions for segment in self.segments)
 
 
 class FromIndex:
@@ -213,6 +222,10 @@ class FromIndex:
         for docnum, stored in reader.iter_docs():
             files[docnum] = file_of(stored.get("source", ""))
         return Sources.of(np.zeros(len(files), dtype=np.uint64), files)
+
+    def completions(self, reader: IndexReader) -> Completions | None:
+        """Not in the index (autocomplete then completes single words)."""
+        return None
 
 
 def gathered_sources(segments: Sequence[SegmentStats]) -> Sources:
@@ -241,12 +254,15 @@ def write_arrays(
         write_columns(reader, path)
         words = write_vocabulary(statistics.counts(reader), spelling_fields(reader), path)
         statistics.sources(reader).write(path)
+        completions = statistics.completions(reader)
+        pairs = completions.write(path / ARRAYS_DIR) if completions else 0
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
         "postings": postings,
         "total_lengths": total_lengths,
         "vocabulary": words,
+        "pairs": pairs,
     }
 
 

@@ -40,6 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from index.analysed import SectionText, analyse
+from index.completions import COMPLETION_FIELDS, Completions
 from index.sources import file_of
 
 FINGERPRINT_KEY = "_fingerprint"
@@ -90,6 +91,8 @@ class SegmentStats:
     """Each document's source fingerprint (``index.model.fingerprint``; 0: unknown)."""
     files: list[str] = field(default_factory=list)
     """Each document's source file."""
+    completions: Completions = field(default_factory=Completions)
+    """Word pairs and written forms for autocomplete."""
 
 
 class ChunkedPool(PostingPool):
@@ -138,8 +141,10 @@ class Gathering:
             if not text:
                 stats.add(docnum, (), (), 0)
                 continue
-            analysed = analyse(self.schema[name], text)
+            analysed = analyse(self.schema[name], text, completions=name in COMPLETION_FIELDS)
             stats.add(docnum, analysed.postings, analysed.spelling, analysed.length)
+            if analysed.pairs is not None:
+                self.stats.completions.add(name, analysed.pairs, analysed.shown)
             document[name] = analysed
             document[f"_stored_{name}"] = text
         self.stats.fingerprints.append(document.pop(FINGERPRINT_KEY, 0))

@@ -34,8 +34,10 @@ from index.build import (
     write_arrays,
 )
 from index.columns import Sources, live_documents
+from index.completions import Completions
 from index.generations import Generation
 from index.impacts import (
+    ARRAYS_DIR,
     STAT_PARTS,
     FieldPostings,
     gathered_postings,
@@ -272,13 +274,11 @@ updated rather than derived again; once a generation has this many segments, the
 lets Whoosh merge them and derives the arrays from the merged index (slower, rarer)."""
 
 
-def _commit(
-    writer: IndexWriter, segments: int, current: Generation, edit: Edit
-) -> TermStatistics | None:
-    """Commit the changes; the term statistics of the result, or None to read them back."""
+def _commit(writer: IndexWriter, segments: int, current: Generation, edit: Edit) -> TermStatistics:
+    """Commit the changes; the term statistics of the result (read back when merged)."""
     if segments + 1 >= MERGE_AT_SEGMENTS or not _has_statistics(current):
         writer.commit()
-        return None
+        return Merged(current, edit.gathering.stats)
     writer.commit(merge=False)
     return Updated(current, edit.gathering.stats)
 
@@ -311,6 +311,9 @@ class Updated:
     def counts(self, reader: IndexReader) -> Counts:
         return added_counts(stored_counts(self.current.path), gathered_counts([self.added]))
 
+    def completions(self, reader: IndexReader) -> Completions | None:
+        return _kept_completions(self.current, self.added)
+
     def sources(self, reader: IndexReader) -> Sources:
         before = Sources.read(self.current.path) or FromIndex().sources(reader)
         added = gathered_sources([self.added])
@@ -321,6 +324,25 @@ class Updated:
         for docnum in deleted.tolist():
             files[docnum] = ""
         return Sources.of(fingerprints, files)
+
+
+@dataclass(frozen=True)
+class Merged(FromIndex):
+    """A merging update's statistics: read back from the merged index, but for the
+    autocomplete pairs, kept from the current generation with the added articles'."""
+
+    current: Generation
+    added: SegmentStats
+
+    def completions(self, reader: IndexReader) -> Completions | None:
+        return _kept_completions(self.current, self.added)
+
+
+def _kept_completions(current: Generation, added: SegmentStats) -> Completions | None:
+    """The current generation's completions with the added articles' counted in; those of
+    the articles an update removes stay counted (as the vocabulary's do) until a reindex."""
+    before = Completions.read(current.path / ARRAYS_DIR)
+    return Completions.total([before, added.completions]) if before else None
 
 
 def _copy_segments(current: Generation, path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +31,10 @@ class Authors:
     """The group of each (document, author) pair of the columns."""
     groups: dict[str, int]
     """Group number by key."""
+    articles: np.ndarray
+    """Articles per group."""
+    starts: tuple[tuple[str, int], ...]
+    """Each group's key from each of its words on (``liang`` for "grace liang"), sorted."""
 
     @classmethod
     def of(cls, names: list[str], codes: np.ndarray) -> Authors:
@@ -39,11 +45,37 @@ class Authors:
         shown: dict[int, str] = {}
         for code in sorted(range(len(names)), key=lambda code: (-uses[code], names[code])):
             shown.setdefault(int(group_of[code]), names[code])
-        return cls(tuple(shown[group] for group in range(len(groups))), group_of[codes], groups)
+        starts = sorted(
+            (key[match.start() :], group)
+            for key, group in groups.items()
+            for match in re.finditer(r"(?<!\S)\S", key)
+        )
+        return cls(
+            names=tuple(shown[group] for group in range(len(groups))),
+            pairs=group_of[codes],
+            groups=groups,
+            articles=np.bincount(group_of[codes], minlength=len(groups)),
+            starts=tuple(starts),
+        )
 
     def find(self, name: str) -> int | None:
         """The group of an author name as a user typed it, None when no article has it."""
         return self.groups.get(author_key(name))
+
+    def starting(self, typed: str, limit: int) -> list[str]:
+        """Up to ``limit`` authors a name or surname of whom starts with ``typed`` (in any
+        case or accents), those with the most articles first."""
+        key = author_key(typed)
+        if not key:
+            return []
+        first = bisect_left(self.starts, (key, -1))
+        found: set[int] = set()
+        for start, group in self.starts[first:]:
+            if not start.startswith(key):
+                break
+            found.add(group)
+        ranked = sorted(found, key=lambda group: (-self.articles[group], self.names[group]))
+        return [self.names[group] for group in ranked[:limit]]
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,13 @@ from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
 from search.request import (
     MAX_QUERY_CHARS,
     ArticleHighlights,
+    Headline,
     Hit,
     Scope,
     SearchRequest,
     SearchResponse,
     Sort,
+    Suggestions,
 )
 from search.scoring import Impacts
 from search.vocabulary import Vocabulary
@@ -439,10 +441,25 @@ class Searcher:
             url=stored.get("url"),
         )
 
-    def complete(self, prefix: str, limit: int = suggest.MAX_COMPLETIONS) -> list[str]:
-        """Up to ``limit`` completions of what the user has typed so far (autocomplete)."""
+    def suggestions(self, prefix: str) -> Suggestions:
+        """Autocomplete: completions of the last word, bylines and headlines for ``prefix``."""
         with self._turn():
-            return suggest.complete(self._current().vocabulary, prefix, limit)
+            opened = self._current()
+            completions = suggest.complete(opened.vocabulary, prefix)
+            authors = opened.columns.authors.starting(prefix, suggest.MAX_AUTHORS)
+        query = suggest.headline_query(prefix)
+        found = (
+            self.search(
+                SearchRequest(query=query, scope=Scope.TITLES, per_page=suggest.MAX_HEADLINES)
+            )
+            if query
+            else None
+        )
+        # A prefix that expands to nothing leaves no query, and a search without one
+        # browses the newest articles: only headlines the query marks are offered.
+        marked = [hit for hit in found.hits if "<mark>" in hit.title_html] if found else []
+        headlines = tuple(Headline(hit.id, hit.title) for hit in marked)
+        return Suggestions(prefix, tuple(completions), tuple(authors), headlines)
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""

@@ -194,3 +194,24 @@ class ArticleHighlights:
         """Marks in the whole article: headline, paragraphs, captions, credits and bio."""
         sections = (self.title, *self.paragraphs, *self.captions, *self.credits, self.bio)
         return sum(len(fragment.marks) for fragment in sections)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """An article offered by its headline while the user types."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Autocomplete for what has been typed so far, in three groups."""
+
+    query: str
+    completions: tuple[str, ...] = ()
+    """Whole query texts, the last word completed."""
+    authors: tuple[str, ...] = ()
+    """Bylines a name of which starts with what was typed."""
+    headlines: tuple[Headline, ...] = ()
+    """Articles whose headline holds every typed word (the last as a beginning)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from index.model import Article, web_link
-from search.request import Hit, SearchResponse
+from search.request import Hit, SearchResponse, Suggestions
 
 
 def article_path(article_id: str) -> str:
@@ -97,4 +97,17 @@ def article_json(article: Article) -> dict[str, Any]:
             for number, caption in enumerate(article.captions, start=1)
         ],
         "bio": article.bio,
+    }
+
+
+def suggestions_json(suggestions: Suggestions) -> dict[str, Any]:
+    """Autocomplete as JSON: completions, bylines (with their search) and headlines."""
+    return {
+        "query": suggestions.query,
+        "completions": list(suggestions.completions),
+        "authors": list(suggestions.authors),
+        "headlines": [
+            {"id": item.id, "title": item.title, "url": article_path(item.id)}
+            for item in suggestions.headlines
+        ],
     }

@@ -12,6 +12,14 @@ import numpy as np
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.process import extract
 
+from index.completions import (
+    COMPLETION_FIELDS,
+    Completions,
+    PairCounts,
+    pair_keys,
+    word_key,
+    written_forms,
+)
 from index.impacts import ARRAYS_DIR
 from index.vocabulary import WORDS_FILE, frequency_file
 
@@ -30,6 +38,11 @@ class Vocabulary:
     )
     """Recent fuzzy scans, shared by the fields of a query and by repeated queries."""
 
+    pairs: dict[str, PairCounts] = field(default_factory=dict)
+    """Per field, the articles holding each pair of words side by side (by pair key)."""
+    forms: dict[str, str] = field(default_factory=dict)
+    """How a folded word is written, where that is not just lower case (``zürich``)."""
+
     @classmethod
     def open(cls, folder: Path) -> Vocabulary:
         data = json.loads((folder / ARRAYS_DIR / WORDS_FILE).read_text(encoding="utf-8"))
@@ -37,7 +50,31 @@ class Vocabulary:
             name: np.load(frequency_file(folder, name), mmap_mode="r", allow_pickle=False)
             for name in data["fields"]
         }
-        return cls(list(data["words"]), frequency)
+        completions = Completions.read(folder / ARRAYS_DIR) or Completions()
+        vocabulary = cls(list(data["words"]), frequency, pairs=completions.pairs)
+        for word, form in written_forms(completions.shown).items():
+            # Kept where most articles write the word so ("Zürich", not a stray "Zürich"
+            # in an archive of "Zurich").
+            if 2 * completions.shown[word, form] > vocabulary.articles(word, COMPLETION_FIELDS):
+                vocabulary.forms[word] = form
+        return vocabulary
+
+    def following(self, first: str, words: list[str], weights: dict[str, int]) -> np.ndarray:
+        """For each of ``words``, the articles holding it right after ``first`` (weighted
+        per field)."""
+        found = np.zeros(len(words), dtype=np.int64)
+        if not words:
+            return found
+        seconds = np.fromiter((word_key(word) for word in words), np.uint64, count=len(words))
+        keys = pair_keys(np.full(len(words), word_key(first), dtype=np.uint64), seconds)
+        for name, weight in weights.items():
+            held = self.pairs.get(name)
+            if held is None or not len(held.keys):
+                continue
+            places = np.minimum(np.searchsorted(held.keys, keys), len(held.keys) - 1)
+            hit = held.keys[places] == keys
+            found += weight * np.where(hit, held.counts[places], 0)
+        return found
 
     def within(
         self, word: str, fieldname: str, distance: int, prefix: int, limit: int

@@ -376,7 +376,27 @@ def test_suggest_completes_the_last_word(client: FlaskClient) -> None:
     assert answer.json()["query"] == "harbour bri"
     assert "harbour bridge" in answer.json()["completions"]
     assert get(client, "/api/suggest?q=").json()["completions"] == []
-    assert get(client, "/api/suggest").json() == {"query": "", "completions": []}
+    assert get(client, "/api/suggest").json() == {
+        "query": "",
+        "completions": [],
+        "authors": [],
+        "headlines": [],
+    }
+
+
+def test_suggest_groups_words_bylines_and_headlines(client: FlaskClient) -> None:
+    """``harbour b`` completes by what follows "harbour" in the archive, not by how
+    common a b-word is; names and headlines come in their own groups."""
+    answer = conforms(get(client, "/api/suggest?q=harbour+b"), "/api/suggest").json()
+    assert answer["completions"][0] == "harbour bridge"
+    assert all("Harbour Bridge" in item["title"] for item in answer["headlines"])
+    assert len(answer["headlines"]) == 3
+    assert answer["headlines"][0]["url"] == f"/articles/{answer['headlines'][0]['id']}"
+    assert get(client, "/api/suggest?q=light+r").json()["completions"][0] == "light rail"
+    assert get(client, "/api/suggest?q=grace").json()["authors"] == ["Grace Liang"]
+    assert get(client, "/api/suggest?q=herr").json()["authors"] == ["Tomás Herrera"]
+    assert get(client, "/api/suggest?q=Zu").json()["completions"] == ["Zürich"]
+    assert get(client, "/api/suggest?q=grace").json()["headlines"] == []
 
 
 def test_article_is_the_whole_article(client: FlaskClient) -> None:

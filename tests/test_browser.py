@@ -221,6 +221,29 @@ def test_autocomplete_with_the_keyboard(page: Page, live_server: str) -> None:
     expect(page.locator("#q")).to_have_value(chosen)
 
 
+def test_autocomplete_offers_bylines_and_headlines(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/")
+    box = page.locator("#q")
+    box.press_sequentially("grace")
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox.locator(".suggestion-group")).to_have_text(["Authors"])
+    author = listbox.get_by_role("option", name="Grace Liang")
+    expect(author).to_be_visible()
+    box.press("ArrowDown")
+    expect(author).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?author=Grace(\+|%20)Liang$"))
+    box = page.locator("#q")
+    box.fill("")
+    box.press_sequentially("harbour b")
+    expect(listbox.get_by_role("option").first).to_have_text("harbour bridge")
+    expect(listbox.locator(".suggestion-group")).to_have_text(["Articles"])
+    headline = listbox.get_by_role("option", name=re.compile("^Harbour Bridge Reopens"))
+    headline.click()
+    page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}$"))
+    expect(page.locator("h1")).to_contain_text("Harbour Bridge Reopens")
+
+
 def test_keyboard_only_skip_link_and_visible_focus(page: Page, live_server: str) -> None:
     page.goto(live_server + "/search?q=flood")
     skip = page.locator(".skip-link")

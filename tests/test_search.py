@@ -283,9 +283,9 @@ def test_the_same_searcher_serves_many_requests(searcher: Searcher) -> None:
 
 
 def test_autocomplete_through_the_searcher(searcher: Searcher) -> None:
-    assert searcher.complete("brid")[0] == "bridge"
-    assert searcher.complete("harbour fer") == ["harbour ferry", "harbour ferries"]
-    assert searcher.complete("") == []
+    assert searcher.suggestions("brid").completions[0] == "bridge"
+    assert searcher.suggestions("harbour fer").completions == ("harbour ferry", "harbour ferries")
+    assert searcher.suggestions("").completions == ()
 
 
 def test_where_matched_counts_only_the_sections_a_field_query_names(searcher: Searcher) -> None:

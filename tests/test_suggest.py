@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.generations import current_generation
+from index.update import MERGE_AT_SEGMENTS, update_index
 from search.suggest import MAX_COMPLETIONS, complete
 from search.vocabulary import Vocabulary
 from tests.conftest import index_records
@@ -49,8 +51,8 @@ def tiny_words(tiny_root: Path) -> Vocabulary:
 
 def test_completes_the_last_word(samples_words: Vocabulary) -> None:
     assert complete(samples_words, "harb")[0] == "harbour"
-    assert complete(samples_words, "pyo") == ["pyongyang"]
-    assert complete(samples_words, "Pyŏ") == ["Pyongyang"]
+    assert complete(samples_words, "pyo") == ["pyŏngyang"]  # as the archive writes it
+    assert complete(samples_words, "Pyŏ") == ["Pyŏngyang"]
     assert complete(samples_words, "light ra")[0] == "light rail"
     assert complete(samples_words, 'title:"maren ri')[0] == 'title:"maren river'
 
@@ -84,3 +86,42 @@ def test_never_raises(samples_words: Vocabulary, text: str) -> None:
     completions = complete(samples_words, text)
     assert len(completions) <= MAX_COMPLETIONS
     assert all(isinstance(c, str) for c in completions)
+
+
+def _words_of(root: Path) -> Vocabulary:
+    return Vocabulary.open(current_generation(root).path)
+
+
+def test_the_way_most_articles_write_a_word_is_kept(tmp_path: Path) -> None:
+    records = [{"title": f"Zurich notes {n}", "body": ["Trams in Zurich."]} for n in range(3)]
+    records.append({"title": "Zürich", "body": ["Trams in Zürich."]})
+    records.append({"title": "Malmö", "body": ["Ferries to Malmö."]})
+    words = _words_of(index_records(records, tmp_path))
+    assert complete(words, "zu") == ["zurich"]
+    assert complete(words, "Malm") == ["Malmö"]
+
+
+def test_pairs_are_counted_within_sections_and_kept_by_updates(tmp_path: Path) -> None:
+    """ "harbour" ends one paragraph and "zebra" starts the next: no pair. An update adds
+    an article with the pair, and a merging update (every few) keeps it."""
+    records = [
+        {"title": "Zoo news", "body": ["Boats in the harbour.", "Zebra foals at the zoo."]},
+        *({"title": f"Zoom {n}", "body": ["The harbour zoom lens."]} for n in range(2)),
+    ]
+    root = index_records(records, tmp_path)
+    assert complete(_words_of(root), "harbour z") == [
+        "harbour zoom",  # follows "harbour" in two articles
+        "harbour zoo",  # in a headline: weighs more than...
+        "harbour zebra",  # ...a word the next paragraph starts with
+    ]
+    feed = tmp_path / "more.jsonl"
+    lines = []
+    for number in range(MERGE_AT_SEGMENTS + 1):
+        body = " ".join(["the harbour zebra"] * 3)
+        lines.append(json.dumps({"title": f"Stripes {number}", "body": [body]}) + "\n")
+        feed.write_text("".join(lines), encoding="utf-8")
+        update_index([tmp_path / "records.jsonl", feed], root)
+        if number == 2:
+            assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"
+    assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"
+    assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"

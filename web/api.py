@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from index.generations import IndexUnavailable
 from search.request import MAX_QUERY_CHARS, InvalidRequest
-from search.serialize import article_json, response_json
+from search.serialize import article_json, response_json, suggestions_json
 from web import index_unavailable, is_api_path, problem_response, searcher
 from web.connection import gone_check
 from web.limits import limit, limiter
@@ -80,7 +80,7 @@ def search() -> ResponseReturnValue:
 @blueprint.get("/api/suggest")
 @limiter.limit(limit("RATELIMIT_SUGGEST"))
 def suggest() -> ResponseReturnValue:
-    """Autocomplete: completions of what has been typed so far."""
+    """Autocomplete: completions of what has been typed so far, bylines and headlines."""
     prefix = request.args.get("q", "")
     if len(prefix) > MAX_QUERY_CHARS:
         raise InvalidRequest("q", f"the limit is {MAX_QUERY_CHARS} characters, got {len(prefix)}")
@@ -89,8 +89,7 @@ def suggest() -> ResponseReturnValue:
     not_modified = _not_modified(etag)
     if not_modified:
         return not_modified
-    completions = engine.complete(prefix)
-    return _cacheable(jsonify({"query": prefix, "completions": completions}), etag)
+    return _cacheable(jsonify(suggestions_json(engine.suggestions(prefix))), etag)
 
 
 @blueprint.get("/api/articles/<article_id>")

@@ -15,6 +15,7 @@
     const list = document.createElement("ul");
     const status = document.createElement("p");
     let items = [];
+    let shown = {};
     let active = -1;
     let timer = 0;
     let controller = null;
@@ -57,47 +58,81 @@
       }
     }
 
-    function option(text, typed, index) {
+    // An option: a completed query (submitted), or a byline or headline (followed).
+    function option(entry, typed, index) {
       const item = document.createElement("li");
       item.id = list.id + "-" + index;
-      item.className = "suggestion";
+      item.className = "suggestion" + (entry.href ? " suggestion-link" : "");
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
-      item.dataset.value = text;
-      item.insertAdjacentHTML(
-        "afterbegin",
-        '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
-          '<circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2"/>' +
-          '<path d="m15.5 15.5 5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>'
-      );
+      item.dataset.value = entry.text;
+      if (!entry.href) {
+        item.insertAdjacentHTML(
+          "afterbegin",
+          '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+            '<circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2"/>' +
+            '<path d="m15.5 15.5 5 5" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>'
+        );
+      }
       const label = document.createElement("span");
-      const same = text.toLowerCase().startsWith(typed.toLowerCase()) ? typed.length : 0;
-      label.appendChild(document.createTextNode(text.slice(0, same)));
-      const rest = document.createElement("strong");
-      rest.textContent = text.slice(same);
+      const same =
+        !entry.href && entry.text.toLowerCase().startsWith(typed.toLowerCase()) ? typed.length : 0;
+      label.appendChild(document.createTextNode(entry.text.slice(0, same)));
+      const rest = document.createElement(entry.href ? "span" : "strong");
+      rest.textContent = entry.text.slice(same);
       label.appendChild(rest);
       item.appendChild(label);
       item.addEventListener("mousedown", function (event) {
         event.preventDefault(); // keep the focus in the box
       });
       item.addEventListener("click", function () {
-        choose(text);
+        choose(entry);
       });
       return item;
     }
 
-    function show(completions, typed) {
-      items = completions.filter(function (text) {
-        return text !== typed;
+    function heading(text) {
+      const item = document.createElement("li");
+      item.className = "suggestion-group";
+      item.setAttribute("role", "presentation");
+      item.textContent = text;
+      return item;
+    }
+
+    // The answer's three groups as one list of entries: completions, bylines, headlines.
+    function entries(data, typed) {
+      const words = (data.completions || [])
+        .filter(function (text) {
+          return text !== typed;
+        })
+        .map(function (text) {
+          return { text: text, group: "" };
+        });
+      const authors = (data.authors || []).map(function (name) {
+        return { text: name, href: "/search?author=" + encodeURIComponent(name), group: "Authors" };
       });
+      const headlines = (data.headlines || []).map(function (article) {
+        return { text: article.title, href: article.url, group: "Articles" };
+      });
+      return words.concat(authors, headlines);
+    }
+
+    function show(data, typed) {
+      shown = data;
+      items = entries(data, typed);
       list.replaceChildren();
       active = -1;
       if (!items.length || document.activeElement !== input) {
         close();
         return;
       }
-      items.forEach(function (text, index) {
-        list.appendChild(option(text, typed, index));
+      let group = "";
+      items.forEach(function (entry, index) {
+        if (entry.group && entry.group !== group) {
+          list.appendChild(heading(entry.group));
+        }
+        group = entry.group;
+        list.appendChild(option(entry, typed, index));
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
@@ -105,9 +140,13 @@
         items.length + (items.length === 1 ? " suggestion" : " suggestions") + " available.";
     }
 
-    function choose(text) {
-      input.value = text;
+    function choose(entry) {
       close();
+      if (entry.href) {
+        window.location.assign(entry.href);
+        return;
+      }
+      input.value = entry.text;
       if (form.requestSubmit) {
         form.requestSubmit();
       } else {
@@ -134,11 +173,11 @@
         signal: controller.signal,
       })
         .then(function (answer) {
-          return answer.ok ? answer.json() : { completions: [] };
+          return answer.ok ? answer.json() : {};
         })
         .then(function (data) {
           if (input.value === typed) {
-            show(data.completions || [], typed);
+            show(data, typed);
           }
         })
         .catch(function () {
@@ -157,7 +196,7 @@
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         if (!open) {
           if (items.length && input.value.trim()) {
-            show(items, input.value);
+            show(shown, input.value);
           } else {
             ask();
           }
