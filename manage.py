@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from index.build import BuildFailed, BuildReport, build_index
 from index.explain import describe
 from index.generations import (
     IndexUnavailable,
+    current_generation,
     current_name,
     default_index_root,
     previous_name,
@@ -606,6 +608,24 @@ def evaluate_ranking(
         click.echo(_evaluation_text(result, report.indexed, report.seconds))
 
 
+def _serving(root: Path) -> str:
+    """What ``serve`` serves: the folder and what it holds, warning on standard error when
+    pages will answer 503 (no index there, or one that cannot serve)."""
+    if current_name(root) is None:
+        click.echo(
+            f"No index at {root} yet: pages answer 503 until you run "
+            f"`python manage.py reindex SOURCE --index {shlex.quote(str(root))}`",
+            err=True,
+        )
+        return f"{root} (no index yet)"
+    try:
+        generation = current_generation(root)
+    except IndexUnavailable as error:
+        click.echo(f"The index cannot serve, pages answer 503: {error}", err=True)
+        return f"{root} (unusable index)"
+    return f"{root} ({_count(generation.article_count, 'article')}, {generation.name})"
+
+
 @cli.command()
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -613,21 +633,42 @@ def evaluate_ranking(
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
 )
-def serve(index_root: Path, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--samples-if-missing",
+    is_flag=True,
+    help="With no index in the folder yet, index the bundled samples into it first.",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    index_root: Path,
+    host: str,
+    port: int,
+    workers: int,
+    samples_if_missing: bool,
+) -> None:
     """Serve the web page and JSON API with gunicorn (a pre-forking production server)."""
     from web import create_app, server
 
-    app = create_app({"INDEX": str(index_root)})
+    config = {"INDEX": str(index_root), "SHOW_INDEX_FOLDER": server.is_loopback(host)}
+    app = create_app(config)
     if app.debug:
         raise click.UsageError(
             "debug mode (SCOOP_DEBUG or FLASK_DEBUG) shows tracebacks to anyone and is for "
             "development only; `serve` refuses it. Unset it, or use `flask --app web run --debug`."
         )
+    if problem := server.cannot_listen(host, port):
+        raise click.ClickException(problem)
+    if samples_if_missing and current_name(index_root) is None:
+        click.echo(f"No index at {index_root} yet: indexing the bundled samples", err=True)
+        ctx.invoke(reindex, index_root=index_root)
+    serving = _serving(index_root)
+    where = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
-    click.echo(
-        f"Serving {index_root} on http://{host}:{port}/ with {workers} workers (Ctrl-C stops)"
-    )
-    server.serve(app, host, port, workers)
+    def ready() -> None:
+        click.echo(f"Serving {serving} on {where} with {workers} workers (Ctrl-C stops)")
+
+    server.serve(app, host, port, workers, ready)
 
 
 if __name__ == "__main__":

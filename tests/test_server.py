@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from web import SECURITY_HEADERS
+from index.generations import current_generation
+from tests.conftest import index_records
+from web import SECURITY_HEADERS, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
@@ -164,3 +171,124 @@ def test_the_servers_own_error_answers_carry_the_security_headers(
         assert headers[name] == value, name
     assert b"<script>" not in body
     assert int(headers["Content-Length"]) == len(body)
+
+
+def _serve(index_root: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``manage.py serve`` on ``index_root``, once it answers any HTTP request (a 503 too)."""
+    port = _free_port()
+    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--index", str(index_root)]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*command, "--port", str(port), *extra], cwd=ROOT, stdout=output, stderr=output
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+            return server, base
+        except urllib.error.HTTPError:
+            return server, base
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            server.wait()
+            raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        assert server.wait(timeout=STOP_SECONDS) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _error(url: str) -> tuple[int, str]:
+    try:
+        urllib.request.urlopen(url, timeout=5).close()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    raise AssertionError(f"{url} answered 200")
+
+
+def test_serve_on_a_busy_port_says_so_without_a_traceback(sample_index: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, str(ROOT / "manage.py"), "serve", "--index", str(sample_index)]
+        answer = subprocess.run(
+            [*command, "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+    assert answer.returncode == 1
+    assert f"port {port} on 127.0.0.1 is in use; pick another with --port" in answer.stderr
+    assert "Traceback" not in answer.stderr and "Serving" not in answer.stdout
+
+
+def test_serve_without_an_index_says_so_and_its_503_page_shows_the_command(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / 'odd <b>&"name'
+    log = tmp_path / "server.log"
+    server, base = _serve(missing, log)
+    try:
+        status, page = _error(f"{base}/search?q=flood")
+        problem = _error(f"{base}/api/search?q=flood")
+    finally:
+        _stop(server)
+    command = f"python manage.py reindex SOURCE --index {shlex.quote(str(missing))}"
+    assert status == 503
+    [shown] = re.findall(r"<code>(.*?)</code>", page)
+    assert html.unescape(shown) == command and "<b>" not in page and "`" not in page
+    assert problem[0] == 503 and command in json.loads(problem[1])["detail"]
+    assert f"No index at {missing} yet: pages answer 503 until you run `{command}`" in (
+        log.read_text()
+    )
+    assert f"Serving {missing} (no index yet) on {base}/" in log.read_text()
+
+
+def test_the_public_503_page_names_no_server_folder(tmp_path: Path) -> None:
+    """Served on an address others reach, the command shows a placeholder folder."""
+    client = create_app({"INDEX": str(tmp_path / "missing")}).test_client()
+    page = client.get("/search?q=flood").get_data(as_text=True)
+    assert "<code>python manage.py reindex SOURCE --index DIR</code>" in page
+    assert str(tmp_path) not in page
+
+
+def _articles(base: str) -> int:
+    with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+        return int(json.loads(answer.read())["articles"])
+
+
+def test_samples_if_missing_indexes_the_samples_only_when_there_is_no_index(
+    tmp_path: Path, sample_index: Path
+) -> None:
+    own = index_records([{"id": "mine", "title": "My own archive", "body": ["Hi."]}], tmp_path)
+    current = (own / "CURRENT").read_text().strip()
+    server, base = _serve(own, tmp_path / "own.log", "--samples-if-missing")
+    try:
+        assert _articles(base) == 1
+    finally:
+        _stop(server)
+    assert (own / "CURRENT").read_text().strip() == current
+    assert f"Serving {own} (1 article, {current}) on {base}/" in (tmp_path / "own.log").read_text()
+
+    fresh = tmp_path / "fresh"
+    server, base = _serve(fresh, tmp_path / "fresh.log", "--samples-if-missing")
+    try:
+        assert _articles(base) == current_generation(sample_index).article_count
+    finally:
+        _stop(server)
+
+
+def test_scripts_serve_serves_the_index_there_and_never_reindexes_it() -> None:
+    """``scripts/serve`` itself installs first, so the suite runs the command it ends in."""
+    lines = (ROOT / "scripts" / "serve").read_text().splitlines()
+    commands = [line for line in lines if line and not line.startswith("#")]
+    assert commands[-1] == 'exec .venv/bin/python manage.py serve --samples-if-missing "$@"'
+    assert not any("reindex" in line for line in commands)

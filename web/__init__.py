@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import (
     HTTPException,
@@ -57,6 +58,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "SEARCH_SECONDS": SEARCH_SECONDS,  # a search's time budget (search.budget)
     "PROXY_COUNT": 0,  # reverse proxies whose X-Forwarded-For is trusted (web.limits)
     "TRUSTED_HOSTS": None,  # e.g. ["archive.example.org"]: other Host headers get a 400
+    "SHOW_INDEX_FOLDER": False,  # the 503 page names the index folder (serve on a loopback host)
 }
 
 
@@ -116,7 +118,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             if isinstance(error, TooManyRequests):
                 detail = f"Too many requests from your address (the limit is {detail}); {AGAIN}"
             return problem_response(status, error.name, detail), status, headers
-        return render_template("error.html", status=status, error=error), status, headers
+        fix = g.get("index_fix") if status == 503 else None
+        page = render_template(
+            "error.html", status=status, error=error, fix=fix, unavailable=INDEX_UNAVAILABLE
+        )
+        return page, status, headers
 
     @app.errorhandler(SearchBusy)
     def busy(error: SearchBusy) -> ResponseReturnValue:
@@ -139,16 +145,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 AGAIN = "try again after the number of seconds in the Retry-After header."
 
 INDEX_UNAVAILABLE = (
-    "The archive's search index is not available right now; the operator can build it "
-    "with `python manage.py reindex`."
+    "The archive's search index is not available right now. The operator can build it with:"
 )
-"""What the public is told when no index serves; the reason, with server paths, is logged."""
+"""What the public is told when no index serves, before the command; the reason is logged.
+The command names the index folder only when ``SHOW_INDEX_FOLDER`` (a server reached only
+from its own machine): the public sees no server paths."""
 
 
 def index_unavailable(app: Flask, error: Exception) -> str:
-    """Log why no index serves and return the public message."""
+    """Log why no index serves and return the public message with the command that builds
+    one (kept as ``g.index_fix`` for the error page, which shows it as code)."""
     app.logger.error("no index available: %s", error)
-    return INDEX_UNAVAILABLE
+    folder = str(searcher(app).index_root) if app.config["SHOW_INDEX_FOLDER"] else "DIR"
+    g.index_fix = f"python manage.py reindex SOURCE --index {shlex.quote(folder)}"
+    return f"{INDEX_UNAVAILABLE} {g.index_fix}"
 
 
 def _same_site(url: str) -> str:
