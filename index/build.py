@@ -300,7 +300,7 @@ def build_index(
                 raise BuildFailed(
                     "nothing could be indexed from "
                     + ", ".join(str(source) for source in sources)
-                    + f" ({len(report.problems)} problems)"
+                    + f" ({len(report.problems)} {'problem' if len(report.problems) == 1 else 'problems'})"
                 )
             arrays = write_arrays(path, report.indexed, Gathered(gathered))
             generations.write_manifest(path, report.indexed, arrays, sources)
