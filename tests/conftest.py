@@ -21,9 +21,13 @@ from hypothesis import settings
 
 from index.build import build_index
 
-settings.register_profile("ci", derandomize=True, print_blob=True)
-settings.load_profile("ci" if os.environ.get("CI") else "default")
-"""CI runs every property test with the same examples (CI=true), so a red run is repeatable."""
+settings.register_profile("ci", settings.get_profile("ci"), derandomize=True, print_blob=True)
+if os.environ.get("CI") or settings.get_current_profile_name() == "ci":
+    settings.load_profile("ci")
+"""CI runs every property test with the same examples, so a red run is repeatable: with CI
+set, or on any CI service Hypothesis recognises by its own variables (GITHUB_ACTIONS,
+GITLAB_CI, TF_BUILD, ...), which it loads its "ci" profile for. A local run keeps the
+default profile; no profile is forced here, so ``--hypothesis-profile`` still chooses."""
 
 os.environ.setdefault("SCOOP_RATELIMIT_ENABLED", "false")
 """Rate limits off for the suite (its one client sends thousands of requests), the real
