@@ -169,10 +169,26 @@ def test_prose_punctuation_is_no_malformed_syntax(searcher: Searcher, query: str
     assert found(searcher, query) == found(searcher, "harbour bridge")
 
 
-def test_nothing_but_syntax_is_not_an_error(searcher: Searcher) -> None:
-    for query in ['"', "(", "-", "*", "title:", "~", "[", "AND", "OR NOT"]:
-        response = run(searcher, query)
-        assert response.total >= 0
+@pytest.mark.parametrize("query", ['"', "(", "-", "*", "title:", "~", "["])
+def test_nothing_but_syntax_is_not_an_error_but_browsing(searcher: Searcher, query: str) -> None:
+    """Syntax with no words in it reads as nothing: the archive is browsed, newest first,
+    as for an empty query, with at most a notice that nothing was left to search."""
+    response = run(searcher, query)
+    assert response.query == ""
+    assert titles(response) == ["E", "C", "B", "A", "D", "F"]
+    assert all(notice.endswith("read as plain words: (nothing)") for notice in response.notices)
+
+
+@pytest.mark.parametrize(
+    ("query", "read_as", "expected"), [("AND", "and", set()), ("OR NOT", "or not", {"B"})]
+)
+def test_operators_with_nothing_to_join_are_words(
+    searcher: Searcher, query: str, read_as: str, expected: set[str]
+) -> None:
+    """A lone operator is prose: ``OR NOT`` finds the one article with "not" in it."""
+    response = run(searcher, query)
+    assert (response.query, response.notices) == (read_as, ())
+    assert set(titles(response)) == expected
 
 
 @pytest.mark.parametrize(
