@@ -48,8 +48,11 @@ SECTION_GAP = 100
 # allowed after a letter or digit. Planes 2 and up hold no combining marks apart from variation
 # selectors. All marks are above U+02FF: the lookahead rejects other characters cheaply (the long
 # character class alone makes the tokenizer several times slower).
-_MARKS = "".join(chr(c) for c in range(0x20000) if unicodedata.category(chr(c)).startswith("M"))
-_COMBINING = rf"(?![\x00-\u02ff])[{_MARKS}]++"
+COMBINING_MARKS = "".join(
+    chr(c) for c in range(0x20000) if unicodedata.category(chr(c)).startswith("M")
+)
+"""Every combining mark (accents, Indic vowel signs, …), for regular-expression classes."""
+_COMBINING = rf"(?![\x00-\u02ff])[{COMBINING_MARKS}]++"
 # Letters: word characters except digits, "_" and U+02BC (an apostrophe here, though category Lm).
 _LETTERS = r"[^\W\d_\u02bc]++"
 # "150,000.5" (commas only in groups of three), "3.5", "1.2.3", "2017".

@@ -297,10 +297,11 @@ def build_index(
             items = read_articles(sources)
             gathered = write_generation(items, path, report, progress, workers, memory)
             if report.indexed == 0:
+                problems = len(report.problems)
                 raise BuildFailed(
                     "nothing could be indexed from "
                     + ", ".join(str(source) for source in sources)
-                    + f" ({len(report.problems)} {'problem' if len(report.problems) == 1 else 'problems'})"
+                    + f" ({problems} {'problem' if problems == 1 else 'problems'})"
                 )
             arrays = write_arrays(path, report.indexed, Gathered(gathered))
             generations.write_manifest(path, report.indexed, arrays, sources)

@@ -14,8 +14,11 @@ from search.query import (
     ParsedQuery,
     has_negation,
     headline_phrase,
+    one_word,
+    only_fields,
     parse_for_fields,
     query_text,
+    text_phrase,
 )
 from search.ranking import LOW_WEIGHT_FIELDS, Bucket, Ranked
 
@@ -39,9 +42,13 @@ def rank(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) 
     buckets = np.full(evaluator.size, Bucket.SOME_WORDS, dtype=np.int8)
     if parsed.plain and len(parsed.words) >= 2:
         buckets[evaluator.match(every_word(parsed, schema)).mask] = Bucket.ALL_WORDS
+        buckets[evaluator.match(text_phrase(parsed, schema)).mask] = Bucket.PHRASE
         if "title" in fields:
             headline = headline_phrase(parsed, schema)
             buckets[evaluator.match(headline).mask] = Bucket.HEADLINE
+    elif one_word(parsed) and "title" in fields:
+        in_title = evaluator.match(only_fields(parsed.query, ("title",))).mask
+        buckets[in_title & main.mask] = Bucket.HEADLINE
     scores = np.where(main.mask, main.scores, 0.0)
     if feedback.applies(parsed):
         best = feedback.best_documents(scores, main.mask)

@@ -36,7 +36,7 @@ from search.columns import Columns
 from search.expansion import Allowance, Expander
 from search.facets import Facets
 from search.matching import Evaluator
-from search.query import GLUE_TERMS, ParsedQuery, read_query
+from search.query import GLUE_TERMS, ParsedQuery, one_word, read_query
 from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
 from search.request import (
     MAX_QUERY_CHARS,
@@ -141,7 +141,9 @@ def _all_words_total(parsed: ParsedQuery, counts: dict[Bucket, int]) -> int | No
         return None
     if len(parsed.words) == 1:
         return sum(n for bucket, n in counts.items() if bucket is not Bucket.WEAK)
-    return counts.get(Bucket.HEADLINE, 0) + counts.get(Bucket.ALL_WORDS, 0)
+    return sum(
+        counts.get(bucket, 0) for bucket in (Bucket.HEADLINE, Bucket.PHRASE, Bucket.ALL_WORDS)
+    )
 
 
 UNMARKED_NOTICE = "The search reached its time limit before marking the matches on this page."
@@ -365,7 +367,11 @@ class Searcher:
         weights = highlight.term_weights(searcher, terms)
         docnums = [item.docnum for item in page]
         occurrences = highlight.Occurrences(reader, docnums, opened.impacts)
-        return tuple(self._hit(searcher, item, terms, weights, occurrences) for item in page)
+        # A one-word query's headline matches rank first but are no phrase.
+        phrased = not one_word(parsed)
+        return tuple(
+            self._hit(searcher, item, terms, weights, occurrences, phrased) for item in page
+        )
 
     def ranked_ids(self, query: str, depth: int = 1000) -> list[str]:
         """The ids of the best ``depth`` articles for ``query``, in the order a search pages
@@ -395,6 +401,7 @@ class Searcher:
         terms: highlight.MatchTerms,
         weights: dict[str, float],
         occurrences: highlight.Occurrences,
+        phrased: bool,
     ) -> Hit:
         docnum = ranked.docnum
         reader = searcher.reader()
@@ -434,7 +441,7 @@ class Searcher:
             matched_captions=highlight.matched_sections(
                 stored.get("captions", ""), spans["captions"]
             ),
-            phrase=phrase or ranked.bucket is Bucket.HEADLINE,
+            phrase=phrase or (phrased and ranked.bucket in (Bucket.HEADLINE, Bucket.PHRASE)),
             weak=ranked.bucket is Bucket.WEAK,
             more_matches=more_matches,
             more_paragraphs=more_paragraphs,

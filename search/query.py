@@ -25,7 +25,7 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import GroupNode
 from whoosh.searching import Searcher
 
-from index.analysis import fold, news_analyzer
+from index.analysis import COMBINING_MARKS, fold, news_analyzer
 from search.expansion import Allowance, Expander
 from search.questions import as_typed
 from search.ranking import FIELD_WEIGHTS, repeat_weight
@@ -136,12 +136,17 @@ def _syntax_problem(text: str) -> str | None:
     return None
 
 
+_PLAIN_WORD = re.compile(rf"\w[\w{COMBINING_MARKS}'’.,\-]*")
+"""A word of a plain query: letters and digits with their combining marks (accents, Indic
+vowel signs) and the joiners the analyzer reads inside words."""
+
+
 def plain_words(text: str) -> str:
     """The words of ``text`` with field prefixes and every syntax character removed."""
     text = re.sub(
         r"\b(\w+):", lambda m: " " if m.group(1).lower() in TYPED_FIELD_NAMES else m.group(0), text
     )
-    words = re.findall(r"\w[\w\u0300-\u036f'’.,\-]*", unicodedata.normalize("NFC", text))
+    words = _PLAIN_WORD.findall(unicodedata.normalize("NFC", text))
     return " ".join(word.strip(".,'’-") for word in words if word.strip(".,'’-")).strip()
 
 
@@ -366,6 +371,33 @@ def read_query(
 def headline_phrase(parsed: ParsedQuery, schema: Schema) -> wq.Query:
     """The whole query as one phrase in the headline (the headline bucket's test)."""
     return phrase_query(parsed.read_as.replace('"', " "), schema, "title")
+
+
+def one_word(parsed: ParsedQuery) -> bool:
+    """Whether the query is a single word or pattern typed without a field (``flood``,
+    ``flood*``, ``flod~``): its headline matches rank first, as a phrase's do."""
+    if parsed.plain:
+        return len(parsed.words) == 1
+    typed = parsed.read_as.split()
+    return len(typed) == 1 and ":" not in typed[0] and bool(re.search(r"\w[*?~]", typed[0]))
+
+
+MAX_PHRASE_WORDS = 4
+"""A plain query of up to this many words is also looked for as a phrase in the text."""
+
+
+def text_phrase(parsed: ParsedQuery, schema: Schema) -> wq.Query:
+    """The whole query as one phrase in a main section other than the headline (the
+    phrase bucket's test); nothing for a query of more than :data:`MAX_PHRASE_WORDS`."""
+    if not 2 <= len(parsed.words) <= MAX_PHRASE_WORDS:
+        return wq.NullQuery
+    text = parsed.read_as.replace('"', " ")
+    fields = [
+        name for name in SCOPE_FIELDS[parsed.scope] if name in MAIN_FIELDS and name != "title"
+    ]
+    phrases = [phrase_query(text, schema, name) for name in fields if name in schema]
+    found = [phrase for phrase in phrases if isinstance(phrase, wq.Phrase)]
+    return wq.Or(found) if found else wq.NullQuery
 
 
 def parse_query(text: str, schema: Schema, scope: Scope = Scope.ALL) -> ParsedQuery:

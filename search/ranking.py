@@ -48,15 +48,16 @@ LOW_WEIGHT_FIELDS = frozenset({"bio", "credits"})
 
 
 class Bucket(IntEnum):
-    """Relevance buckets, best first: the headline holds the query as a phrase; the article
-    holds every word; it holds some words in its headline, body, captions or byline; or it
-    matched only in the author bio or a photo credit. Within a bucket, hits are ordered by
-    BM25F score."""
+    """Relevance buckets, best first: the headline holds the query as a phrase; the text
+    (body, captions, dek or byline) does; the article holds every word; it holds some
+    words in its headline, body, captions or byline; or it matched only in the author bio
+    or a photo credit. Within a bucket, hits are ordered by BM25F score."""
 
     HEADLINE = 0
-    ALL_WORDS = 1
-    SOME_WORDS = 2
-    WEAK = 3
+    PHRASE = 1
+    ALL_WORDS = 2
+    SOME_WORDS = 3
+    WEAK = 4
 
 
 class Bm25Rsj(scoring.BM25F):

@@ -19,6 +19,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from index.columns import NO_DATE
 from search import feedback
+from search.buckets import every_word
 from search.budget import Deadline
 from search.columns import author_key
 from search.engine import Answer, Opened, PageItem, Searcher
@@ -30,10 +31,12 @@ from search.query import (
     ParsedQuery,
     has_negation,
     headline_phrase,
+    one_word,
     only_fields,
     parse_for_fields,
     query_text,
     read_query,
+    text_phrase,
 )
 from search.ranking import LOW_WEIGHT_FIELDS, Bucket
 from search.request import FacetValue, SearchRequest, Sort
@@ -93,13 +96,16 @@ class ReferenceSearcher(Searcher):
         within: ParsedQuery | None,
         allowance: Allowance,
     ) -> int:
-        """Whoosh's count under the same filters (``request.within`` read by Whoosh)."""
+        """Whoosh's count under the same filters (``request.within`` read by Whoosh), of
+        the articles holding every word when the text is plain words."""
         searcher = opened.searcher
         parsed = read_query(searcher, text, request.scope, allowance=allowance)
         allowed = _allowed(searcher, request, parsed, allowance)
         if parsed.query is wq.NullQuery or (allowed is not None and not allowed):
             return 0
-        found = searcher.search(parsed.query, limit=None, filter=allowed)
+        every = parsed.plain and parsed.words
+        query = every_word(parsed, searcher.schema) if every else parsed.query
+        found = searcher.search(query, limit=None, filter=allowed)
         return sum(1 for docnum in found.docs() if _by_any(searcher, docnum, request.authors))
 
 
@@ -155,17 +161,23 @@ def _rank(
     if feedback.applies(parsed):
         _add_feedback(searcher, parsed, fields, scores)
     headline: set[int] = set()
+    in_text: set[int] = set()
     all_words: set[int] = set()
     if parsed.plain and len(parsed.words) >= 2:
         if "title" in fields:
             phrase = headline_phrase(parsed, schema)
             headline = _docs(searcher, prepared(phrase))
+        in_text = _docs(searcher, prepared(text_phrase(parsed, schema)))
         every = parse_for_fields(" ".join(parsed.words), schema, main, every_word=True)
         all_words = _docs(searcher, prepared(every))
+    elif one_word(parsed) and "title" in fields:
+        headline = _docs(searcher, prepared(only_fields(parsed.query, ("title",))))
 
     def bucket(docnum: int) -> Bucket:
         if docnum in headline:
             return Bucket.HEADLINE
+        if docnum in in_text:
+            return Bucket.PHRASE
         return Bucket.ALL_WORDS if docnum in all_words else Bucket.SOME_WORDS
 
     ranked = [PageItem(docnum, score, bucket(docnum)) for docnum, score in scores.items()]

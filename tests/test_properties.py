@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -430,15 +429,6 @@ def _covers_term(text: str, spans: list[tuple[int, int]], terms: set[str]) -> bo
     )
 
 
-def _has_a_mark_plain_queries_drop(word: str) -> bool:
-    """Whether ``word`` holds a combining mark outside U+0300-U+036F (after NFC), which a plain
-    query loses (see the expected failure below): "हिंदी" is searched as "ह" and "द"."""
-    return any(
-        unicodedata.category(char).startswith("M") and not "\u0300" <= char <= "\u036f"
-        for char in unicodedata.normalize("NFC", word)
-    )
-
-
 @settings(max_examples=30, deadline=None)
 @given(articles())
 def test_highlighting_arbitrary_articles(case: tuple[dict[str, object], str]) -> None:
@@ -465,9 +455,6 @@ def test_highlighting_arbitrary_articles(case: tuple[dict[str, object], str]) ->
                     for start, end in fragment.marks:
                         marked = {t.text for t in ANALYZER(fragment.text[start:end], mode="index")}
                         assert marked & query_terms, (word, fragment.text[start:end])
-            if _has_a_mark_plain_queries_drop(word):
-                event("a word with a combining mark a plain query drops")
-                return
             # The word stands in the article as a word of its own, so the article is found
             # and a mark covers one of the word's occurrences (a token analysed as the word).
             [hit] = response.hits
@@ -483,11 +470,6 @@ def test_highlighting_arbitrary_articles(case: tuple[dict[str, object], str]) ->
             searcher.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search.query.plain_words keeps only the combining marks U+0300-U+036F: a plain "
-    "query for हिंदी searches ह and द, which no article holds (quoted, it is found)",
-)
 def test_a_plain_query_finds_words_with_indic_vowel_signs(tmp_path: Path) -> None:
     record = {"id": "hindi", "title": "हिंदी समाचार", "body": ["यह हिंदी में है।"]}
     searcher = Searcher(index_records([record], tmp_path))

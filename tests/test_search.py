@@ -479,3 +479,21 @@ def test_a_date_range_typed_end_first_is_turned_round_with_a_notice(searcher: Se
     assert titles(backwards) == titles(forwards) and backwards.total > 0
     assert any("ends before it starts" in notice for notice in backwards.notices)
     assert not any("ends before it starts" in notice for notice in forwards.notices)
+
+
+def test_the_query_as_a_phrase_in_the_text_ranks_above_its_words_apart(
+    sample_index: Path,
+) -> None:
+    """``$64 million``: the article saying "$64 million" before one with 64 and million
+    apart; a one-word pattern's headline matches before body-only ones (``flood*``)."""
+    engine = Searcher(sample_index)
+    try:
+        money = engine.search(SearchRequest(query="$64 million"))
+        floods = engine.search(SearchRequest(query="flood*", per_page=20))
+    finally:
+        engine.close()
+    assert "$64 million" in money.hits[0].body[0].text and money.hits[0].phrase
+    assert not any(hit.phrase for hit in money.hits[1:] if "$64 million" not in hit.body[0].text)
+    in_headline = ["flood" in hit.title.lower() for hit in floods.hits]
+    assert in_headline.index(False) == sum(in_headline) >= 5, in_headline
+    assert not any(hit.phrase for hit in floods.hits)
