@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -74,38 +75,29 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def serving(index_root: Path, log: Path) -> Iterator[str]:
-    """The real server process (``manage.py serve``, gunicorn, 2 workers) on ``index_root``.
+START_SECONDS = 60
 
-    Yields its base URL; afterwards it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
-    Its output goes to ``log``: a pipe nobody reads fills up and blocks the access log.
-    """
+
+def start_server(index_root: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``manage.py serve`` on ``index_root`` (output to ``log``: a pipe nobody reads fills
+    up and blocks the access log), once it answers any HTTP request (a 503 too)."""
     port = _free_port()
+    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--index", str(index_root)]
     with log.open("w") as output:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "serve",
-                "--index",
-                str(index_root),
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-            ],
+            [*command, "--port", str(port), *extra],
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    break
+            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+            return process, base
+        except urllib.error.HTTPError:
+            return process, base
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
@@ -113,6 +105,15 @@ def serving(index_root: Path, log: Path) -> Iterator[str]:
             process.wait()
             raise RuntimeError(f"the server did not start:\n{log.read_text()}")
         time.sleep(0.2)
+
+
+@contextmanager
+def serving(index_root: Path, log: Path) -> Iterator[str]:
+    """The real server process (``manage.py serve``, gunicorn, 2 workers) on ``index_root``.
+
+    Yields its base URL; afterwards it is stopped with SIGINT (Ctrl-C) and must exit cleanly.
+    """
+    process, base = start_server(index_root, log, "--workers", "2")
     try:
         yield base
     finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from index.generations import current_generation
-from tests.conftest import index_records
+from tests.conftest import index_records, start_server
 from web import SECURITY_HEADERS, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,31 +173,6 @@ def test_the_servers_own_error_answers_carry_the_security_headers(
     assert int(headers["Content-Length"]) == len(body)
 
 
-def _serve(index_root: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``manage.py serve`` on ``index_root``, once it answers any HTTP request (a 503 too)."""
-    port = _free_port()
-    command = [sys.executable, str(ROOT / "manage.py"), "serve", "--index", str(index_root)]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [*command, "--port", str(port), *extra], cwd=ROOT, stdout=output, stderr=output
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
-            return server, base
-        except urllib.error.HTTPError:
-            return server, base
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            server.wait()
-            raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-
-
 def _stop(server: subprocess.Popen[bytes]) -> None:
     server.send_signal(signal.SIGINT)
     try:
@@ -235,7 +210,7 @@ def test_serve_without_an_index_says_so_and_its_503_page_shows_the_command(
 ) -> None:
     missing = tmp_path / 'odd <b>&"name'
     log = tmp_path / "server.log"
-    server, base = _serve(missing, log)
+    server, base = start_server(missing, log)
     try:
         status, page = _error(f"{base}/search?q=flood")
         problem = _error(f"{base}/api/search?q=flood")
@@ -270,7 +245,7 @@ def test_samples_if_missing_indexes_the_samples_only_when_there_is_no_index(
 ) -> None:
     own = index_records([{"id": "mine", "title": "My own archive", "body": ["Hi."]}], tmp_path)
     current = (own / "CURRENT").read_text().strip()
-    server, base = _serve(own, tmp_path / "own.log", "--samples-if-missing")
+    server, base = start_server(own, tmp_path / "own.log", "--samples-if-missing")
     try:
         assert _articles(base) == 1
     finally:
@@ -279,7 +254,7 @@ def test_samples_if_missing_indexes_the_samples_only_when_there_is_no_index(
     assert f"Serving {own} (1 article, {current}) on {base}/" in (tmp_path / "own.log").read_text()
 
     fresh = tmp_path / "fresh"
-    server, base = _serve(fresh, tmp_path / "fresh.log", "--samples-if-missing")
+    server, base = start_server(fresh, tmp_path / "fresh.log", "--samples-if-missing")
     try:
         assert _articles(base) == current_generation(sample_index).article_count
     finally:
