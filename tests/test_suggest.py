@@ -125,3 +125,13 @@ def test_pairs_are_counted_within_sections_and_kept_by_updates(tmp_path: Path) -
             assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"
     assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"
     assert complete(_words_of(root), "harbour z")[0] == "harbour zebra"
+
+
+def test_every_word_with_the_prefix_is_considered(tmp_path: Path) -> None:
+    """3,000 rarer words sort before "china": the commonest still comes first."""
+    rare = [
+        f"cha{chr(97 + n // 676)}{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}" for n in range(3000)
+    ]
+    records = [{"title": f"Words {n}", "body": [" ".join(rare[n::20])]} for n in range(20)]
+    records += [{"title": f"China {n}", "body": ["China trade."]} for n in range(3)]
+    assert complete(_words_of(index_records(records, tmp_path)), "ch")[0] == "china"
