@@ -31,7 +31,7 @@ from index.impacts import Bm25, impact_fields
 from index.model import Article, Caption
 from index.schema import SECTION_SEPARATOR
 from search import buckets, facets, filters, highlight, spelling, suggest
-from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline, SearchBusy
+from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline, SearchBusy, unlimited
 from search.columns import Columns
 from search.expansion import Allowance, Expander
 from search.facets import Facets
@@ -52,6 +52,10 @@ from search.request import (
 from search.scoring import Impacts
 from search.vocabulary import Vocabulary
 
+MAX_EXPORT_ROWS = 10_000
+"""The most results an export streams (the CSV, JSON Lines and ``manage.py export``)."""
+EXPORT_CHUNK = 100
+"""Results highlighted and sent at a time by an export."""
 HIGHLIGHT_FIELDS = ("title", "body", "captions", "credits", "bio", "author")
 
 
@@ -183,6 +187,8 @@ class Searcher:
         """The time budget of one search (``search.budget``)."""
         self._lock = threading.RLock()
         self._open: Opened | None = None
+        self._exporting: list[Opened] = []
+        """What the exports under way read (once per export), kept open past a switch."""
 
     def _current(self) -> Opened:
         """What is open for the current generation, reopened if a reindex switched, after
@@ -218,10 +224,14 @@ class Searcher:
             return self._current().generation
 
     def close(self) -> None:
-        """Release the open index files."""
-        if self._open is not None:
+        """Release the open index files (an export still reading them closes them)."""
+        if self._open is not None and not self._reading(self._open):
             self._open.searcher.close()
         self._open = None
+
+    def _reading(self, opened: Opened) -> bool:
+        """Whether an export under way reads ``opened``."""
+        return any(held is opened for held in self._exporting)
 
     def search(
         self, request: SearchRequest, gone: Callable[[], bool] | None = None
@@ -282,18 +292,9 @@ class Searcher:
     ) -> Answer:
         """Match, bucket, facet and page the request over the generation's arrays."""
         evaluator = opened.evaluator(deadline, allowance)
-        unfiltered = self._ranked(
-            evaluator, parsed, filters.allowed(evaluator, request, parsed, within)
-        )
-        ranked = unfiltered
-        if request.authors:
-            by_authors = opened.columns.with_authors(request.authors)
-            ranked = dataclasses.replace(ranked, mask=ranked.mask & by_authors)
+        ranked, unfiltered, sort = self._results(evaluator, request, parsed, within)
         where: dict[str, int] = {}
-        sort = request.sort
-        if parsed.query is wq.NullQuery:  # browsing: the newest articles first
-            sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
-        else:
+        if parsed.query is not wq.NullQuery:
             where = facets.where_matched(evaluator, parsed, ranked.mask)
         first = (request.page - 1) * request.per_page
         page = _page(opened, ranked, sort, first, request.per_page)
@@ -305,6 +306,64 @@ class Searcher:
             bucket_counts={bucket: int(counts[bucket]) for bucket in Bucket},
             total_exact=not evaluator.work.unchecked,
         )
+
+    def _results(
+        self,
+        evaluator: Evaluator,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        within: ParsedQuery | None,
+    ) -> tuple[Ranked, Ranked, Sort]:
+        """The request's results ranked, the same without its author filter (for the author
+        facet), and the order to page them in (browsing: the newest first)."""
+        unfiltered = self._ranked(
+            evaluator, parsed, filters.allowed(evaluator, request, parsed, within)
+        )
+        ranked = unfiltered
+        if request.authors:
+            by_authors = evaluator.columns.with_authors(request.authors)
+            ranked = dataclasses.replace(ranked, mask=ranked.mask & by_authors)
+        sort = request.sort
+        if parsed.query is wq.NullQuery and sort is Sort.RELEVANCE:
+            sort = Sort.NEWEST
+        return ranked, unfiltered, sort
+
+    def export(self, request: SearchRequest, limit: int = MAX_EXPORT_ROWS) -> Iterator[Hit]:
+        """Every result of ``request`` in its order, at most ``limit``, highlighted a chunk
+        at a time as the iterator is read (each chunk a turn of its own, so searches go on
+        between them). The results are found here, so a bad index raises before any is
+        read; the generation they come from stays open until the export ends, even if a
+        reindex switches meanwhile."""
+        with self._turn():
+            opened = self._current()
+            allowance = Allowance()
+            parsed = opened.read(request.query, request.scope, allowance)
+            within = (
+                opened.read(request.within, request.scope, allowance) if request.within else None
+            )
+            evaluator = opened.evaluator(unlimited(), allowance)
+            ranked, _, sort = self._results(evaluator, request, parsed, within)
+            items = _page(opened, ranked, sort, 0, limit)
+            self._exporting.append(opened)
+        return self._exported(opened, parsed, items)
+
+    def _exported(
+        self, opened: Opened, parsed: ParsedQuery, items: tuple[PageItem, ...]
+    ) -> Iterator[Hit]:
+        """The hits of ``items``, a chunk at a time; lets ``opened`` go when done or dropped."""
+        try:
+            for start in range(0, len(items), EXPORT_CHUNK):
+                with self._turn(unlimited()):
+                    hits = self._hits(
+                        opened, parsed, items[start : start + EXPORT_CHUNK], unlimited()
+                    )
+                yield from hits
+        finally:
+            with self._lock:
+                mine = next(n for n, held in enumerate(self._exporting) if held is opened)
+                del self._exporting[mine]
+                if opened is not self._open and not self._reading(opened):
+                    opened.searcher.close()
 
     @staticmethod
     def _ranked(evaluator: Evaluator, parsed: ParsedQuery, allowed: np.ndarray | None) -> Ranked:
@@ -446,6 +505,7 @@ class Searcher:
             more_matches=more_matches,
             more_paragraphs=more_paragraphs,
             url=stored.get("url"),
+            source=stored.get("source", ""),
         )
 
     def suggestions(self, prefix: str) -> Suggestions:

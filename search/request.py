@@ -137,6 +137,8 @@ class Hit:
     more_paragraphs: int = 0
     """... and in how many further paragraphs ("12 more matches in 5 paragraphs")."""
     url: str | None = None
+    source: str = ""
+    """Where the article was read from: a file, and a line for a feed."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import os
 import re
@@ -267,3 +269,16 @@ def test_scripts_serve_serves_the_index_there_and_never_reindexes_it() -> None:
     commands = [line for line in lines if line and not line.startswith("#")]
     assert commands[-1] == 'exec .venv/bin/python manage.py serve --samples-if-missing "$@"'
     assert not any("reindex" in line for line in commands)
+
+
+def test_the_real_server_streams_a_csv_export(live_server: str) -> None:
+    """Through gunicorn: every result as CSV, parsed back, in the search's order."""
+    with urllib.request.urlopen(f"{live_server}/search.csv?q=bridge&sort=oldest") as answer:
+        assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
+        rows = list(csv.DictReader(io.StringIO(answer.read().decode("utf-8"))))
+    with urllib.request.urlopen(
+        f"{live_server}/api/search?q=bridge&sort=oldest&per_page=50"
+    ) as answer:
+        searched = json.load(answer)
+    assert [row["id"] for row in rows] == [hit["id"] for hit in searched["hits"]]
+    assert len(rows) == searched["total"] > 0

@@ -10,10 +10,21 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    send_file,
+    stream_with_context,
+)
 from flask.typing import ResponseReturnValue
 
 from index.generations import IndexUnavailable
+from search import export
+from search.export import ExportFormat
 from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json, suggestions_json
 from web import index_unavailable, is_api_path, problem_response, searcher
@@ -64,10 +75,46 @@ def _not_modified(etag: str) -> Response | None:
     return _cacheable(current_app.response_class(status=304), etag)
 
 
+EXPORT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.JSONL: "application/x-ndjson; charset=utf-8",
+}
+
+
+def export_response(kind: ExportFormat) -> Response:
+    """Every result of the search the query string asks for (up to ``MAX_EXPORT_ROWS``),
+    streamed a line at a time as ``kind``."""
+    wanted = search_request(request.args)
+    hits = searcher(current_app).export(wanted)
+    response = current_app.response_class(
+        stream_with_context(export.lines(hits, kind)), content_type=EXPORT_TYPES[kind]
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="scoop-search.{kind}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/search.csv")
+@limiter.limit(limit("RATELIMIT_EXPORT"))
+def search_csv() -> ResponseReturnValue:
+    """The results of a search page's URL as CSV, for a spreadsheet or a citation list."""
+    return export_response(ExportFormat.CSV)
+
+
+def _not_an_export() -> bool:
+    return request.args.get("format") != ExportFormat.JSONL
+
+
 @blueprint.get("/api/search")
 @limiter.limit(limit("RATELIMIT_SEARCH"))
+@limiter.limit(limit("RATELIMIT_EXPORT"), exempt_when=_not_an_export)
 def search() -> ResponseReturnValue:
-    """Ranked, highlighted, faceted results as JSON."""
+    """Ranked, highlighted, faceted results as JSON; ``format=jsonl`` streams every result."""
+    kind = request.args.get("format", "json")
+    if kind == ExportFormat.JSONL:
+        return export_response(ExportFormat.JSONL)
+    if kind != "json":
+        raise InvalidRequest("format", f"must be json or jsonl, got {kind!r}")
     wanted = search_request(request.args)
     engine = searcher(current_app)
     not_modified = _not_modified(_etag(engine.generation.name))

@@ -1,7 +1,8 @@
 """Rate limits per client address on the public endpoints (Flask-Limiter).
 
-Searches, article pages and autocomplete each have a limit, configurable as
-``RATELIMIT_SEARCH``, ``RATELIMIT_ARTICLES`` and ``RATELIMIT_SUGGEST`` (Flask-Limiter's
+Searches, article pages, autocomplete and exports each have a limit, configurable as
+``RATELIMIT_SEARCH``, ``RATELIMIT_ARTICLES``, ``RATELIMIT_SUGGEST`` and
+``RATELIMIT_EXPORT`` (Flask-Limiter's
 notation: ``"60 per minute;600 per hour"``); ``RATELIMIT_ENABLED=False`` turns them off.
 Past a limit a client gets 429 with ``Retry-After``. Counts live in each worker's memory
 unless ``RATELIMIT_STORAGE_URI`` names a shared store (``redis://…``), so with N workers
@@ -22,6 +23,7 @@ LIMITS = {
     "RATELIMIT_SEARCH": "60 per minute;1000 per hour",
     "RATELIMIT_ARTICLES": "120 per minute",
     "RATELIMIT_SUGGEST": "600 per minute",
+    "RATELIMIT_EXPORT": "10 per minute;100 per day",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
 }

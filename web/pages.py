@@ -113,6 +113,11 @@ class Links:
         query = self.query(changes)
         return url_for("pages.search_page") + ("?" + query if query else "")
 
+    def export(self) -> str:
+        """The CSV of every result of the current search (no page or page size)."""
+        query = self.query({"page": None, "per_page": None})
+        return url_for("api.search_csv") + ("?" + query if query else "")
+
     def article(self, article_id: str, anchor: str = "") -> str:
         """An article's URL carrying the search, so it can mark matches and link back."""
         query = self.query()
