@@ -43,7 +43,7 @@ def test_a_failed_writer_logs_an_error_event(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.startswith("{")]
     (error,) = [e for e in _events("\n".join(lines)) if e["event"] == "error"]
     assert error["level"] == "error" and error["command"] == "reindex"
-    assert "nothing could be indexed" in str(error["message"])
+    assert "no article files found under" in str(error["message"])
 
 
 def test_update_and_rollback_log_their_figures(archive: tuple[Path, Path]) -> None:

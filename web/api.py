@@ -83,15 +83,19 @@ EXPORT_TYPES = {
 
 def export_response(kind: ExportFormat) -> Response:
     """Every result of the search the query string asks for (up to ``MAX_EXPORT_ROWS``),
-    streamed a line at a time as ``kind``."""
+    streamed a line at a time as ``kind``; tagged and cached like a search."""
     wanted = search_request(request.args)
-    hits = searcher(current_app).export(wanted)
+    engine = searcher(current_app)
+    etag = _etag(engine.generation.name)
+    not_modified = _not_modified(etag)
+    if not_modified:
+        return not_modified
     response = current_app.response_class(
-        stream_with_context(export.lines(hits, kind)), content_type=EXPORT_TYPES[kind]
+        stream_with_context(export.lines(engine.export(wanted), kind)),
+        content_type=EXPORT_TYPES[kind],
     )
     response.headers["Content-Disposition"] = f'attachment; filename="scoop-search.{kind}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _cacheable(response, etag)
 
 
 @blueprint.get("/search.csv")
