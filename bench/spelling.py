@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.corpus import COLLECTIONS as BENCH_COLLECTIONS
+from bench.corpus import data_root
 from index.build import build_index
 from index.smart import read_records, write_feed
 from search.engine import Searcher
@@ -27,12 +29,8 @@ from search.request import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "misspellings.tsv"
-SHARED = ROOT.parent / "shared" / "data" / "ir"
-COLLECTIONS = {
-    "med": SHARED / "med" / "MED.ALL",
-    "cisi": SHARED / "cisi" / "CISI.ALL",
-    "cran": SHARED / "cran" / "cran.all.1400",
-}
+COLLECTIONS = {collection.name: collection.docs for collection in BENCH_COLLECTIONS}
+"""The shared collections' document files, below ``bench.corpus.data_root()``."""
 RIGHT = "-"
 """The expected correction of a query that is spelt right: none."""
 
@@ -100,7 +98,7 @@ def index_collection(name: str, folder: Path) -> Path:
         sources = [ROOT / "samples"]
     else:
         feed = folder / f"{name}.jsonl"
-        write_feed(read_records(COLLECTIONS[name]), feed)
+        write_feed(read_records(data_root() / COLLECTIONS[name]), feed)
         sources = [feed]
     build_index(sources, folder / f"{name}-index")
     return folder / f"{name}-index"
