@@ -162,7 +162,7 @@ def test_every_api_route_is_documented_and_every_documented_path_is_routed(app: 
     routed = {
         _shape(rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/") or rule.rule in {"/healthz", "/search.csv"}
+        if rule.rule.startswith("/api/") or rule.rule in {"/healthz", "/search.csv", "/search.atom"}
     }
     assert routed == {_shape(path) for path in SPEC["paths"]}
     for path, item in SPEC["paths"].items():

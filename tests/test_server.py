@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from index.generations import current_generation
@@ -282,3 +283,16 @@ def test_the_real_server_streams_a_csv_export(live_server: str) -> None:
         searched = json.load(answer)
     assert [row["id"] for row in rows] == [hit["id"] for hit in searched["hits"]]
     assert len(rows) == searched["total"] > 0
+
+
+def test_the_real_server_serves_a_feed_and_its_304(live_server: str) -> None:
+    with urllib.request.urlopen(f"{live_server}/search.atom?q=bridge") as answer:
+        feed = feedparser.parse(answer.read())
+        tag = answer.headers["ETag"]
+    assert not feed.bozo and feed.entries
+    again = urllib.request.Request(
+        f"{live_server}/search.atom?q=bridge", headers={"If-None-Match": tag}
+    )
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(again)
+    assert not_modified.value.code == 304

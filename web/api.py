@@ -27,7 +27,7 @@ from search import export
 from search.export import ExportFormat
 from search.request import MAX_QUERY_CHARS, InvalidRequest
 from search.serialize import article_json, response_json, suggestions_json
-from web import index_unavailable, is_api_path, problem_response, searcher
+from web import feeds, index_unavailable, is_api_path, problem_response, searcher
 from web.connection import gone_check
 from web.limits import limit, limiter
 from web.params import search_request
@@ -53,7 +53,7 @@ def no_index(error: IndexUnavailable) -> ResponseReturnValue:
     return problem_response(503, "Service Unavailable", index_unavailable(current_app, error))
 
 
-def _etag(generation: str) -> str:
+def etag_for(generation: str) -> str:
     """A tag for this request URL as answered by this index generation."""
     digest = hashlib.sha256()
     for part in (generation.encode(), request.path.encode(), request.query_string):
@@ -86,7 +86,7 @@ def export_response(kind: ExportFormat) -> Response:
     streamed a line at a time as ``kind``; tagged and cached like a search."""
     wanted = search_request(request.args)
     engine = searcher(current_app)
-    etag = _etag(engine.generation.name)
+    etag = etag_for(engine.generation.name)
     not_modified = _not_modified(etag)
     if not_modified:
         return not_modified
@@ -96,6 +96,14 @@ def export_response(kind: ExportFormat) -> Response:
     )
     response.headers["Content-Disposition"] = f'attachment; filename="scoop-search.{kind}"'
     return _cacheable(response, etag)
+
+
+@blueprint.get("/search.atom")
+@limiter.limit(limit("RATELIMIT_SEARCH"))
+def search_feed() -> ResponseReturnValue:
+    """The newest articles matching the search the query string asks for, as Atom."""
+    found = searcher(current_app).search(feeds.feed_request(request.args), gone=gone_check())
+    return feeds.feed_response(found, etag_for(found.generation))
 
 
 @blueprint.get("/search.csv")
@@ -121,11 +129,11 @@ def search() -> ResponseReturnValue:
         raise InvalidRequest("format", f"must be json or jsonl, got {kind!r}")
     wanted = search_request(request.args)
     engine = searcher(current_app)
-    not_modified = _not_modified(_etag(engine.generation.name))
+    not_modified = _not_modified(etag_for(engine.generation.name))
     if not_modified:
         return not_modified
     found = engine.search(wanted, gone=gone_check())
-    return _cacheable(jsonify(response_json(found)), _etag(found.generation))
+    return _cacheable(jsonify(response_json(found)), etag_for(found.generation))
 
 
 @blueprint.get("/api/suggest")
@@ -136,7 +144,7 @@ def suggest() -> ResponseReturnValue:
     if len(prefix) > MAX_QUERY_CHARS:
         raise InvalidRequest("q", f"the limit is {MAX_QUERY_CHARS} characters, got {len(prefix)}")
     engine = searcher(current_app)
-    etag = _etag(engine.generation.name)
+    etag = etag_for(engine.generation.name)
     not_modified = _not_modified(etag)
     if not_modified:
         return not_modified
@@ -148,7 +156,7 @@ def suggest() -> ResponseReturnValue:
 def article(article_id: str) -> ResponseReturnValue:
     """One whole article as structured data."""
     engine = searcher(current_app)
-    etag = _etag(engine.generation.name)
+    etag = etag_for(engine.generation.name)
     found = engine.article(article_id)
     if found is None:
         return problem_response(404, "Not Found", f"There is no article with id {article_id!r}.")

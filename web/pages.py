@@ -115,8 +115,15 @@ class Links:
 
     def export(self) -> str:
         """The CSV of every result of the current search (no page or page size)."""
-        query = self.query({"page": None, "per_page": None})
-        return url_for("api.search_csv") + ("?" + query if query else "")
+        return self._whole("api.search_csv")
+
+    def feed(self) -> str:
+        """The Atom feed of the current search's newest articles."""
+        return self._whole("api.search_feed", {"sort": None})
+
+    def _whole(self, endpoint: str, changes: Mapping[str, str | None] | None = None) -> str:
+        query = self.query({"page": None, "per_page": None, **(changes or {})})
+        return url_for(endpoint) + ("?" + query if query else "")
 
     def article(self, article_id: str, anchor: str = "") -> str:
         """An article's URL carrying the search, so it can mark matches and link back."""
