@@ -38,11 +38,13 @@ from search.facets import Facets
 from search.matching import Evaluator
 from search.query import GLUE_TERMS, ParsedQuery, one_word, read_query
 from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
+from search.related import related_query, significant_terms
 from search.request import (
     MAX_QUERY_CHARS,
     ArticleHighlights,
     Headline,
     Hit,
+    Related,
     Scope,
     SearchRequest,
     SearchResponse,
@@ -52,6 +54,8 @@ from search.request import (
 from search.scoring import Impacts
 from search.vocabulary import Vocabulary
 
+MAX_RELATED = 5
+"""Related articles an article page lists."""
 MAX_EXPORT_ROWS = 10_000
 """The most results an export streams (the CSV, JSON Lines and ``manage.py export``)."""
 EXPORT_CHUNK = 100
@@ -508,6 +512,23 @@ class Searcher:
             source=stored.get("source", ""),
         )
 
+    def related(self, article_id: str, limit: int = MAX_RELATED) -> tuple[Related, ...] | None:
+        """Up to ``limit`` articles most like this one (its significant terms searched on
+        the fast path, itself left out); None for an unknown id."""
+        with self._turn():
+            opened = self._current()
+            docnum = opened.searcher.document_number(id=article_id)
+            if docnum is None:
+                return None
+            reader = opened.searcher.reader()
+            stored = reader.stored_fields(docnum)
+            terms = significant_terms(reader, stored.get("title", ""), stored.get("body", ""))
+            found = opened.evaluator(Deadline(self.seconds)).match(related_query(terms))
+            found.mask[docnum] = False
+            scores = np.where(found.mask, found.scores, -np.inf)
+            best = first_k([-scores], min(limit, found.count))
+            return tuple(_related(reader.stored_fields(int(doc))) for doc in best)
+
     def suggestions(self, prefix: str) -> Suggestions:
         """Autocomplete: completions of the last word, bylines and headlines for ``prefix``."""
         with self._turn():
@@ -584,6 +605,11 @@ class Searcher:
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
             notices=parsed.notices,
         )
+
+
+def _related(stored: dict[str, Any]) -> Related:
+    authors = tuple(filter(None, stored.get("authors", "").split(",")))
+    return Related(stored["id"], stored.get("title", ""), authors, _date(stored.get("published")))
 
 
 def _marked(parsed: ParsedQuery, reader: IndexReader) -> highlight.MatchTerms:

@@ -217,3 +217,13 @@ class Suggestions:
     """Bylines a name of which starts with what was typed."""
     headlines: tuple[Headline, ...] = ()
     """Articles whose headline holds every typed word (the last as a beginning)."""
+
+
+@dataclass(frozen=True)
+class Related:
+    """An article like another ("more like this")."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    published: date | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from index.model import Article, web_link
-from search.request import Hit, SearchResponse, Suggestions
+from search.request import Hit, Related, SearchResponse, Suggestions
 
 
 def article_path(article_id: str) -> str:
@@ -109,5 +109,22 @@ def suggestions_json(suggestions: Suggestions) -> dict[str, Any]:
         "headlines": [
             {"id": item.id, "title": item.title, "url": article_path(item.id)}
             for item in suggestions.headlines
+        ],
+    }
+
+
+def related_json(article_id: str, found: tuple[Related, ...]) -> dict[str, Any]:
+    """The articles like ``article_id``, most alike first."""
+    return {
+        "id": article_id,
+        "related": [
+            {
+                "id": item.id,
+                "url": article_path(item.id),
+                "title": item.title,
+                "authors": list(item.authors),
+                "published": item.published.isoformat() if item.published else None,
+            }
+            for item in found
         ],
     }

@@ -26,7 +26,7 @@ from index.generations import IndexUnavailable
 from search import export
 from search.export import ExportFormat
 from search.request import MAX_QUERY_CHARS, InvalidRequest
-from search.serialize import article_json, response_json, suggestions_json
+from search.serialize import article_json, related_json, response_json, suggestions_json
 from web import feeds, index_unavailable, is_api_path, problem_response, searcher
 from web.connection import gone_check
 from web.limits import limit, limiter
@@ -164,6 +164,21 @@ def article(article_id: str) -> ResponseReturnValue:
     if not_modified:
         return not_modified
     return _cacheable(jsonify(article_json(found)), etag)
+
+
+@blueprint.get("/api/articles/<article_id>/related")
+@limiter.limit(limit("RATELIMIT_ARTICLES"))
+def related(article_id: str) -> ResponseReturnValue:
+    """Up to 5 articles most like this one ("more like this")."""
+    engine = searcher(current_app)
+    etag = etag_for(engine.generation.name)
+    found = engine.related(article_id)
+    if found is None:
+        return problem_response(404, "Not Found", f"There is no article with id {article_id!r}.")
+    not_modified = _not_modified(etag)
+    if not_modified:
+        return not_modified
+    return _cacheable(jsonify(related_json(article_id, found)), etag)
 
 
 @blueprint.get("/healthz")

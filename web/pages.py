@@ -682,6 +682,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         highlights = core.article_highlights(
             article_id, search.query if marking else "", search.scope
         )
+        related = core.related(article_id) or ()
     except IndexUnavailable as error:
         raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     if article is None or highlights is None:
@@ -711,6 +712,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
             else None
         ),
         matched=frozenset(highlights.matched_paragraphs),
+        related=related,
     )
 
 
