@@ -462,3 +462,22 @@ def test_hostile_text_runs_nothing_injects_nothing_and_fits_a_phone(
         assert isolated and set(isolated) == {"isolate"}
     finally:
         phone.close()
+
+
+def test_results_offer_a_feed_and_a_csv_and_articles_list_related_ones(
+    page: Page, live_server: str
+) -> None:
+    page.goto(live_server + "/search?q=light+rail")
+    follow = page.get_by_role("link", name=re.compile("^Follow this search"))
+    expect(follow).to_be_visible()
+    expect(page.locator('link[rel="alternate"][type="application/atom+xml"]')).to_have_attribute(
+        "href", "/search.atom?q=light+rail"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert download.value.suggested_filename == "scoop-search.csv"
+    page.locator(".hit-title a").first.click()
+    related = page.get_by_role("complementary", name="Related articles")
+    expect(related.get_by_role("link")).to_have_count(5)
+    related.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}$"))
