@@ -150,8 +150,13 @@ def _articles_missing(folder: Path) -> list[Problem] | None:
 
 
 def _require_articles(command: str, sources: list[Path], untouched: str) -> None:
-    """Fail before writing when a folder among ``sources`` holds no article file (a wrong
-    or unmounted folder would otherwise build an empty index or remove every article)."""
+    """Fail before writing when a source is missing or a folder among ``sources`` holds no
+    article file (a wrong or unmounted folder would otherwise build an empty index or
+    remove every article)."""
+    missing = [display_name(source) for source in sources if not source.exists()]
+    if missing:
+        message = f"no such file or folder: {', '.join(missing)}"
+        raise _failed(command, f"{command} failed, {untouched}: {message}")
     empty = []
     for source in sources:
         if source.is_dir() and (problems := _articles_missing(source)) is not None:

@@ -206,3 +206,15 @@ def test_a_folder_without_article_files_is_refused_and_the_index_kept(
     assert f"no article files found under {empty}" in result.stderr
     assert "problems" not in result.stderr
     assert (root / "CURRENT").read_text() == serving
+
+
+@pytest.mark.parametrize("command", ["reindex", "update"])
+def test_a_missing_source_is_refused_and_the_index_kept(
+    archive: tuple[Path, Path], tmp_path: Path, command: str
+) -> None:
+    source, root = archive
+    serving = (root / "CURRENT").read_text()
+    result = manage(command, str(source), str(tmp_path / "unmounted"), "--index", str(root))
+    assert result.returncode == 1
+    assert f"no such file or folder: {tmp_path / 'unmounted'}" in result.stderr
+    assert (root / "CURRENT").read_text() == serving
