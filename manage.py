@@ -47,6 +47,7 @@ from search.request import (
     MAX_PAGE,
     MAX_QUERY_CHARS,
     InvalidRequest,
+    Recency,
     Scope,
     SearchRequest,
     SearchResponse,
@@ -491,6 +492,12 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--until", callback=lambda _c, _p, v: _date_option(v), help="Published on or before."
         ),
+        click.option(
+            "--recency",
+            type=click.Choice([r.value for r in Recency]),
+            default=Recency.NONE.value,
+            help="Favour newer articles within relevance: none, gentle or strong.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -526,6 +533,7 @@ def search(
     authors: tuple[str, ...],
     since: date | None,
     until: date | None,
+    recency: str,
     as_json: bool,
 ) -> None:
     """Search the index and print ranked, highlighted results."""
@@ -539,6 +547,7 @@ def search(
             authors=authors,
             since=since,
             until=until,
+            recency=Recency(recency),
         )
         response = Searcher(index_root).search(request)
     if as_json:
@@ -567,6 +576,7 @@ def export(
     authors: tuple[str, ...],
     since: date | None,
     until: date | None,
+    recency: str,
 ) -> None:
     """Print every result of a search (at most 10,000) with what a citation needs, as CSV
     or JSON Lines: the same rows as the web's /search.csv and format=jsonl."""
@@ -578,6 +588,7 @@ def export(
             authors=authors,
             since=since,
             until=until,
+            recency=Recency(recency),
         )
         hits = Searcher(index_root).export(request)
     for line in export_lines(hits, ExportFormat(kind)):

@@ -37,13 +37,22 @@ from search.expansion import Allowance, Expander
 from search.facets import Facets
 from search.matching import Evaluator
 from search.query import GLUE_TERMS, ParsedQuery, one_word, read_query
-from search.ranking import Bucket, Ranked, first_k, sort_keys, weighting
+from search.ranking import (
+    Bucket,
+    Ranked,
+    first_k,
+    newest_day,
+    recency_factors,
+    sort_keys,
+    weighting,
+)
 from search.related import related_query, significant_terms
 from search.request import (
     MAX_QUERY_CHARS,
     ArticleHighlights,
     Headline,
     Hit,
+    Recency,
     Related,
     Scope,
     SearchRequest,
@@ -318,8 +327,9 @@ class Searcher:
         parsed: ParsedQuery,
         within: ParsedQuery | None,
     ) -> tuple[Ranked, Ranked, Sort]:
-        """The request's results ranked, the same without its author filter (for the author
-        facet), and the order to page them in (browsing: the newest first)."""
+        """The request's results ranked (newer ones raised as its ``recency`` asks), the
+        same without its author filter (for the author facet), and the order to page them
+        in (browsing: the newest first)."""
         unfiltered = self._ranked(
             evaluator, parsed, filters.allowed(evaluator, request, parsed, within)
         )
@@ -327,6 +337,10 @@ class Searcher:
         if request.authors:
             by_authors = evaluator.columns.with_authors(request.authors)
             ranked = dataclasses.replace(ranked, mask=ranked.mask & by_authors)
+        if request.recency is not Recency.NONE:
+            days, live = evaluator.columns.days["published"], evaluator.columns.live
+            factors = recency_factors(days, newest_day(days, live), request.recency)
+            ranked = dataclasses.replace(ranked, scores=ranked.scores * factors)
         sort = request.sort
         if parsed.query is wq.NullQuery and sort is Sort.RELEVANCE:
             sort = Sort.NEWEST

@@ -15,7 +15,7 @@ from whoosh import scoring
 
 from index.columns import NO_DAY
 from index.impacts import Bm25, idf
-from search.request import Sort
+from search.request import Recency, Sort
 
 FIELD_WEIGHTS = {
     "title": 0.7,
@@ -86,6 +86,29 @@ class Ranked:
     @property
     def total(self) -> int:
         return int(np.count_nonzero(self.mask))
+
+
+RECENCY = {Recency.GENTLE: (0.25, 730.0), Recency.STRONG: (1.0, 180.0)}
+"""Per setting, (weight, half-life in days): an article's score is multiplied by
+``1 + weight × 2^(-age / half-life)``, its age counted back from the archive's newest
+article (so an archive of old news is not all "old"); undated articles get no boost."""
+
+
+def recency_factors(days: np.ndarray, newest: int, recency: Recency) -> np.ndarray:
+    """The factor each article's relevance score is multiplied by (1 for ``none``)."""
+    if recency is Recency.NONE or recency not in RECENCY:
+        return np.ones(len(days))
+    weight, half_life = RECENCY[recency]
+    day = np.asarray(days, dtype=np.float64)
+    boost = weight * np.exp2(-np.maximum(newest - day, 0.0) / half_life)
+    return np.where(np.asarray(days) == NO_DAY, 1.0, 1.0 + boost)
+
+
+def newest_day(days: np.ndarray, live: np.ndarray) -> int:
+    """The publication day of the archive's newest live article (0 when none is dated)."""
+    dated = np.asarray(days)[np.asarray(live, dtype=bool)]
+    dated = dated[dated != NO_DAY]
+    return int(dated.max()) if len(dated) else 0
 
 
 def sort_keys(ranked: Ranked, sort: Sort, days: np.ndarray, docs: np.ndarray) -> list[np.ndarray]:

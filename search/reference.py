@@ -9,6 +9,7 @@ response) is the engine's own code.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from datetime import datetime
 from datetime import time as dt_time
@@ -17,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
-from index.columns import NO_DATE
+from index.columns import NO_DATE, NO_DAY, day_number
 from search import feedback
 from search.buckets import every_word
 from search.budget import Deadline
@@ -38,8 +39,8 @@ from search.query import (
     read_query,
     text_phrase,
 )
-from search.ranking import LOW_WEIGHT_FIELDS, Bucket
-from search.request import FacetValue, SearchRequest, Sort
+from search.ranking import LOW_WEIGHT_FIELDS, Bucket, recency_factors
+from search.request import FacetValue, Recency, SearchRequest, Sort
 
 
 class ReferenceSearcher(Searcher):
@@ -70,6 +71,7 @@ class ReferenceSearcher(Searcher):
             sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
         else:
             ranked = _rank(searcher, parsed, allowed, own)
+        ranked = _recent_raised(searcher, ranked, request.recency)
         unfiltered = ranked
         if request.authors:
             ranked = [item for item in ranked if _by_any(searcher, item.docnum, request.authors)]
@@ -107,6 +109,27 @@ class ReferenceSearcher(Searcher):
         query = every_word(parsed, searcher.schema) if every else parsed.query
         found = searcher.search(query, limit=None, filter=allowed)
         return sum(1 for docnum in found.docs() if _by_any(searcher, docnum, request.authors))
+
+
+def _recent_raised(
+    searcher: WhooshSearcher, ranked: list[PageItem], recency: Recency
+) -> list[PageItem]:
+    """``ranked`` with each score multiplied by its article's recency factor, the days
+    read from the stored dates (live articles' newest is the reference)."""
+    if recency is Recency.NONE:
+        return ranked
+    reader = searcher.reader()
+
+    def day(docnum: int) -> int:
+        published = reader.stored_fields(docnum).get("published")
+        return day_number(published.date()) if published else NO_DAY
+
+    newest = max((d for doc in reader.all_doc_ids() if (d := day(doc)) != NO_DAY), default=0)
+    factors = recency_factors(np.array([day(item.docnum) for item in ranked]), newest, recency)
+    return [
+        dataclasses.replace(item, score=item.score * float(factor))
+        for item, factor in zip(ranked, factors, strict=True)
+    ]
 
 
 def _names(searcher: WhooshSearcher, docnum: int) -> list[str]:

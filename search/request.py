@@ -22,6 +22,14 @@ class Sort(StrEnum):
     OLDEST = "oldest"
 
 
+class Recency(StrEnum):
+    """How much newer articles are favoured within relevance: not at all, a little, a lot."""
+
+    NONE = "none"
+    GENTLE = "gentle"
+    STRONG = "strong"
+
+
 class Scope(StrEnum):
     """Which sections a query searches ("search in")."""
 
@@ -57,6 +65,8 @@ class SearchRequest:
     caption_only: bool = False
     within: str = ""
     """A previous query whose results the new words narrow ("search within results")."""
+    recency: Recency = Recency.NONE
+    """Newer articles' relevance scores raised (``search.ranking.recency_factors``)."""
 
     def __post_init__(self) -> None:
         if len(self.query) > MAX_QUERY_CHARS:

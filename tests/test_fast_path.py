@@ -23,7 +23,7 @@ from search import buckets, facets, filters, postings
 from search.engine import Searcher
 from search.query import read_query
 from search.reference import ReferenceSearcher
-from search.request import Scope, SearchRequest, SearchResponse, Sort
+from search.request import Recency, Scope, SearchRequest, SearchResponse, Sort
 
 WORDS = (
     "harbour bridge ferry council budget flood river maren evacuations volunteers cannery "
@@ -141,6 +141,8 @@ OPTIONS: list[dict[str, object]] = [
     {"scope": Scope.TITLES},
     {"caption_only": True},
     {"within": "harbour"},
+    {"recency": Recency.STRONG},
+    {"recency": Recency.GENTLE, "authors": ("Ana Silva",)},
 ]
 
 

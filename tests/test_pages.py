@@ -715,3 +715,25 @@ def test_an_author_typed_in_another_case_is_shown_chosen(client: FlaskClient) ->
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'Grace Liang<span class="visually-hidden"> (chosen; select to remove)' in text
+
+
+def test_recency_is_a_control_and_a_checked_setting(
+    client: FlaskClient, sample_index: Path
+) -> None:
+    page = client.get("/search?q=said&recency=strong").get_data(as_text=True)
+    recency = page.split('aria-label="Favour newer articles"', 1)[1].split("</nav>", 1)[0]
+    assert re.search(
+        r'href="/search\?q=said&amp;recency=strong" aria-current="true">Newer a lot', recency
+    )
+    assert 'href="/search?q=said">Any date' in recency
+    assert client.get("/search?q=said&recency=often").status_code == 400
+    with pytest.raises(ValueError, match="RECENCY must be one of none, gentle, strong"):
+        create_app({"INDEX": str(sample_index), "RECENCY": "often"})
+    gentle = create_app({"INDEX": str(sample_index), "TESTING": True, "RECENCY": "gentle"})
+
+    def ids(app_client: FlaskClient, url: str) -> list[str]:
+        return [hit["id"] for hit in app_client.get(url).get_json()["hits"]]
+
+    by_default = ids(gentle.test_client(), "/api/search?q=said&per_page=29")
+    assert by_default == ids(client, "/api/search?q=said&per_page=29&recency=gentle")
+    assert by_default != ids(client, "/api/search?q=said&per_page=29")

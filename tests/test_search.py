@@ -10,7 +10,7 @@ import pytest
 
 from search.engine import Searcher
 from search.reference import ReferenceSearcher
-from search.request import InvalidRequest, Scope, SearchRequest, SearchResponse, Sort
+from search.request import InvalidRequest, Recency, Scope, SearchRequest, SearchResponse, Sort
 from tests.conftest import index_records
 
 ARTICLES = {
@@ -497,3 +497,27 @@ def test_the_query_as_a_phrase_in_the_text_ranks_above_its_words_apart(
     in_headline = ["flood" in hit.title.lower() for hit in floods.hits]
     assert in_headline.index(False) == sum(in_headline) >= 5, in_headline
     assert not any(hit.phrase for hit in floods.hits)
+
+
+def test_recency_raises_newer_articles_within_their_bucket(sample_index: Path) -> None:
+    """Blended with relevance, not a sort: newer results come up, buckets still lead."""
+    engine = Searcher(sample_index)
+    try:
+        ranked = {
+            recency: engine.search(SearchRequest(query="said", per_page=29, recency=recency))
+            for recency in Recency
+        }
+    finally:
+        engine.close()
+
+    def mean_year(response: SearchResponse) -> float:
+        years = [hit.published.year for hit in response.hits[:5] if hit.published]
+        return sum(years) / len(years)
+
+    none, gentle, strong = (ranked[r] for r in (Recency.NONE, Recency.GENTLE, Recency.STRONG))
+    assert mean_year(none) < mean_year(strong) and mean_year(none) <= mean_year(gentle)
+    assert {hit.id for hit in none.hits} == {hit.id for hit in strong.hits}
+    assert none.total == strong.total and [h.id for h in none.hits] != [h.id for h in strong.hits]
+    # Not a sort by date: a strong match published long ago still beats some newer ones.
+    years = [hit.published.year for hit in strong.hits if hit.published]
+    assert years != sorted(years, reverse=True)

@@ -24,6 +24,7 @@ from index import settings
 from index.generations import default_index_root
 from search.budget import SEARCH_SECONDS, SearchBusy
 from search.engine import Searcher
+from search.request import Recency
 from web.limits import LIMITS, limiter
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -59,6 +60,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "PROXY_COUNT": 0,  # reverse proxies whose X-Forwarded-For is trusted (web.limits)
     "TRUSTED_HOSTS": None,  # e.g. ["archive.example.org"]: other Host headers get a 400
     "SHOW_INDEX_FOLDER": False,  # the 503 page names the index folder (serve on a loopback host)
+    "RECENCY": "none",  # how much newer articles are favoured by default (search.ranking)
 }
 
 
@@ -73,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    if app.config["RECENCY"] not in set(Recency):
+        choices = ", ".join(Recency)
+        raise ValueError(f"RECENCY must be one of {choices}, got {app.config['RECENCY']!r}")
     index_root = Path(app.config["INDEX"] or default_index_root())
     app.extensions["scoop.searcher"] = Searcher(index_root, float(app.config["SEARCH_SECONDS"]))
 

@@ -31,6 +31,7 @@ from search.request import (
     Fragment,
     Hit,
     InvalidRequest,
+    Recency,
     Scope,
     SearchRequest,
     SearchResponse,
@@ -54,6 +55,7 @@ SEARCH_PARAMS = (
     "caption",
     "within",
     "sort",
+    "recency",
     "per_page",
     "page",
 )
@@ -119,7 +121,7 @@ class Links:
 
     def feed(self) -> str:
         """The Atom feed of the current search's newest articles."""
-        return self._whole("api.search_feed", {"sort": None})
+        return self._whole("api.search_feed", {"sort": None, "recency": None})
 
     def _whole(self, endpoint: str, changes: Mapping[str, str | None] | None = None) -> str:
         query = self.query({"page": None, "per_page": None, **(changes or {})})
@@ -419,6 +421,28 @@ def pager(response: SearchResponse, links: Links) -> Pager | None:
     return Pager(previous, following, tuple(page_links), last)
 
 
+RECENCY_LABELS = {
+    Recency.NONE: "Any date",
+    Recency.GENTLE: "Newer a little",
+    Recency.STRONG: "Newer a lot",
+}
+
+
+def recency_links(search: SearchRequest, links: Links) -> list[tuple[str, str, bool]]:
+    """(label, href, current) for each recency choice; with relevance order only."""
+    if search.sort is not Sort.RELEVANCE or not search.query.strip():
+        return []
+    default = Recency(current_app.config["RECENCY"])
+    return [
+        (
+            label,
+            links.search({"recency": None if choice is default else choice.value}),
+            choice is search.recency,
+        )
+        for choice, label in RECENCY_LABELS.items()
+    ]
+
+
 def sort_links(search: SearchRequest, links: Links) -> list[tuple[str, str, bool]]:
     """(label, link, current) for the sort switch; browsing without a query has no relevance
     order (it lists the newest first)."""
@@ -578,6 +602,7 @@ def search_page() -> ResponseReturnValue:
         weak_reason=weak_reason,
         scopes=SCOPE_LABELS,
         sorts=sort_links(search, links),
+        recencies=recency_links(search, links),
     )
 
 

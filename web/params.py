@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from search.request import InvalidRequest, Scope, SearchRequest, Sort
+from search.request import InvalidRequest, Recency, Scope, SearchRequest, Sort
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"", "0", "false", "no", "off"}
@@ -67,7 +68,8 @@ def _flag(args: MultiDict[str, str], name: str) -> bool:
 
 def search_request(args: MultiDict[str, str]) -> SearchRequest:
     """Read ``q``, ``page``, ``per_page``, ``sort``, ``in``, ``author`` (repeatable), ``since``,
-    ``until``, ``year``, ``month``, ``caption`` and ``within``; raises ``InvalidRequest``."""
+    ``until``, ``year``, ``month``, ``caption``, ``within`` and ``recency`` (default: the
+    ``RECENCY`` setting); raises ``InvalidRequest``."""
     since, until = _date(args, "since"), _date(args, "until")
     if since and until and since > until:
         raise ReversedDates(since, until)
@@ -84,4 +86,5 @@ def search_request(args: MultiDict[str, str]) -> SearchRequest:
         month=_int(args, "month", None),
         caption_only=_flag(args, "caption"),
         within=args.get("within", ""),
+        recency=_choice(args, "recency", Recency, Recency(current_app.config["RECENCY"])),
     )
