@@ -8,7 +8,9 @@ without running the search. CORS is off unless ``CORS_ORIGINS`` lists the allowe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -155,30 +157,28 @@ def suggest() -> ResponseReturnValue:
 @limiter.limit(limit("RATELIMIT_ARTICLES"))
 def article(article_id: str) -> ResponseReturnValue:
     """One whole article as structured data."""
-    engine = searcher(current_app)
-    etag = etag_for(engine.generation.name)
-    found = engine.article(article_id)
-    if found is None:
-        return problem_response(404, "Not Found", f"There is no article with id {article_id!r}.")
-    not_modified = _not_modified(etag)
-    if not_modified:
-        return not_modified
-    return _cacheable(jsonify(article_json(found)), etag)
+    found = searcher(current_app).article(article_id)
+    return _about_article(article_id, None if found is None else lambda: article_json(found))
 
 
 @blueprint.get("/api/articles/<article_id>/related")
 @limiter.limit(limit("RATELIMIT_ARTICLES"))
 def related(article_id: str) -> ResponseReturnValue:
     """Up to 5 articles most like this one ("more like this")."""
-    engine = searcher(current_app)
-    etag = etag_for(engine.generation.name)
-    found = engine.related(article_id)
-    if found is None:
+    found = searcher(current_app).related(article_id)
+    return _about_article(
+        article_id, None if found is None else lambda: related_json(article_id, found)
+    )
+
+
+def _about_article(
+    article_id: str, answer: Callable[[], dict[str, Any]] | None
+) -> ResponseReturnValue:
+    """A 404 for an unknown article, else ``answer()`` tagged and cached (or a 304)."""
+    if answer is None:
         return problem_response(404, "Not Found", f"There is no article with id {article_id!r}.")
-    not_modified = _not_modified(etag)
-    if not_modified:
-        return not_modified
-    return _cacheable(jsonify(related_json(article_id, found)), etag)
+    etag = etag_for(searcher(current_app).generation.name)
+    return _not_modified(etag) or _cacheable(jsonify(answer()), etag)
 
 
 @blueprint.get("/healthz")
