@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -475,7 +476,8 @@ def _date_option(value: str | None) -> date | None:
 
 
 def filter_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The order and filters ``search`` and ``export`` share."""
+    """The order and filters ``search`` and ``export`` share, handed to the command as
+    ``filters``: the ``SearchRequest`` fields they set."""
     options = [
         click.option(
             "--sort", type=click.Choice([s.value for s in Sort]), default=Sort.RELEVANCE.value
@@ -499,9 +501,31 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Favour newer articles within relevance: none, gentle or strong.",
         ),
     ]
+
+    @functools.wraps(command)
+    def run(
+        sort: str,
+        scope: str,
+        authors: tuple[str, ...],
+        since: date | None,
+        until: date | None,
+        recency: str,
+        **rest: Any,
+    ) -> None:
+        filters = {
+            "sort": Sort(sort),
+            "scope": Scope(scope),
+            "authors": authors,
+            "since": since,
+            "until": until,
+            "recency": Recency(recency),
+        }
+        command(filters=filters, **rest)
+
+    wrapped: Callable[..., None] = run
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return wrapped
 
 
 @contextmanager
@@ -528,27 +552,12 @@ def search(
     index_root: Path,
     limit: int,
     page: int,
-    sort: str,
-    scope: str,
-    authors: tuple[str, ...],
-    since: date | None,
-    until: date | None,
-    recency: str,
+    filters: dict[str, Any],
     as_json: bool,
 ) -> None:
     """Search the index and print ranked, highlighted results."""
     with _asking():
-        request = SearchRequest(
-            query=query,
-            page=page,
-            per_page=limit,
-            sort=Sort(sort),
-            scope=Scope(scope),
-            authors=authors,
-            since=since,
-            until=until,
-            recency=Recency(recency),
-        )
+        request = SearchRequest(query=query, page=page, per_page=limit, **filters)
         response = Searcher(index_root).search(request)
     if as_json:
         click.echo(json.dumps(response_json(response), ensure_ascii=False, indent=2))
@@ -571,26 +580,12 @@ def export(
     query: str,
     index_root: Path,
     kind: str,
-    sort: str,
-    scope: str,
-    authors: tuple[str, ...],
-    since: date | None,
-    until: date | None,
-    recency: str,
+    filters: dict[str, Any],
 ) -> None:
     """Print every result of a search (at most 10,000) with what a citation needs, as CSV
     or JSON Lines: the same rows as the web's /search.csv and format=jsonl."""
     with _asking():
-        request = SearchRequest(
-            query=query,
-            sort=Sort(sort),
-            scope=Scope(scope),
-            authors=authors,
-            since=since,
-            until=until,
-            recency=Recency(recency),
-        )
-        hits = Searcher(index_root).export(request)
+        hits = Searcher(index_root).export(SearchRequest(query=query, **filters))
     for line in export_lines(hits, ExportFormat(kind)):
         click.echo(line, nl=False)
 
