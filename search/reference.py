@@ -288,16 +288,12 @@ def _author_facet(
     """Per author (names alike but for case and accents are one): the articles choosing it
     shows, article by article; a chosen author counts its own."""
     shown = _shown_names(searcher)
-    keys = {author_key(name) for item in unfiltered for name in _names(searcher, item.docnum)}
+    by = [{author_key(name) for name in _names(searcher, item.docnum)} for item in unfiltered]
     picked = {author_key(name) for name in chosen}
     counts = {}
-    for key in keys:
+    for key in set().union(*by):
         showing = {key} if key in picked else picked | {key}
-        counts[shown[key]] = sum(
-            1
-            for item in unfiltered
-            if showing & {author_key(name) for name in _names(searcher, item.docnum)}
-        )
+        counts[shown[key]] = sum(1 for keys in by if showing & keys)
     return tuple(
         FacetValue(name, count)
         for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0].lower()))
@@ -307,11 +303,10 @@ def _author_facet(
 def _shown_names(searcher: WhooshSearcher) -> dict[str, str]:
     """Each author key's commonest spelling in the index (then the first by code point)."""
     reader = searcher.reader()
+    column = reader.column_reader("authors")
     uses: Counter[str] = Counter()
     for docnum in range(reader.doc_count_all()):
-        uses.update(
-            name for name in (reader.column_reader("authors")[docnum] or "").split(",") if name
-        )
+        uses.update(name for name in (column[docnum] or "").split(",") if name)
     shown: dict[str, str] = {}
     for name, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0])):
         shown.setdefault(author_key(name), name)
