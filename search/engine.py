@@ -531,11 +531,11 @@ class Searcher:
         the fast path, itself left out); None for an unknown id."""
         with self._turn():
             opened = self._current()
-            docnum = opened.searcher.document_number(id=article_id)
-            if docnum is None:
+            article = _stored(opened, article_id)
+            if article is None:
                 return None
+            docnum, stored = article
             reader = opened.searcher.reader()
-            stored = reader.stored_fields(docnum)
             terms = significant_terms(reader, stored.get("title", ""), stored.get("body", ""))
             found = opened.evaluator(Deadline(self.seconds)).match(related_query(terms))
             found.mask[docnum] = False
@@ -549,19 +549,20 @@ class Searcher:
             opened = self._current()
             completions = suggest.complete(opened.vocabulary, prefix)
             authors = opened.columns.authors.starting(prefix, suggest.MAX_AUTHORS)
-        query = suggest.headline_query(prefix)
-        found = (
-            self.search(
-                SearchRequest(query=query, scope=Scope.TITLES, per_page=suggest.MAX_HEADLINES)
-            )
-            if query
-            else None
-        )
-        # A prefix that expands to nothing leaves no query, and a search without one
-        # browses the newest articles: only headlines the query marks are offered.
-        marked = [hit for hit in found.hits if "<mark>" in hit.title_html] if found else []
-        headlines = tuple(Headline(hit.id, hit.title) for hit in marked)
+            headlines = self._headlines(opened, suggest.headline_query(prefix))
         return Suggestions(prefix, tuple(completions), tuple(authors), headlines)
+
+    def _headlines(self, opened: Opened, query: str) -> tuple[Headline, ...]:
+        """The best headlines holding ``query``: ranked like a titles-only search, without
+        its facets, highlights or suggestions (this runs for every keystroke)."""
+        parsed = opened.read(query, Scope.TITLES)
+        if parsed.query is wq.NullQuery:  # a prefix that expands to nothing
+            return ()
+        ranked = buckets.rank(opened.evaluator(Deadline(self.seconds)), parsed, None)
+        best = _page(opened, ranked, Sort.RELEVANCE, 0, suggest.MAX_HEADLINES)
+        reader = opened.searcher.reader()
+        fields = [reader.stored_fields(item.docnum) for item in best]
+        return tuple(Headline(stored["id"], stored.get("title", "")) for stored in fields)
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -598,11 +599,11 @@ class Searcher:
         highlighter as the search hits (the article page); None for an unknown id."""
         with self._turn():
             opened = self._current()
-            docnum = opened.searcher.document_number(id=article_id)
-            if docnum is None:
+            article = _stored(opened, article_id)
+            if article is None:
                 return None
+            docnum, stored = article
             reader = opened.searcher.reader()
-            stored = reader.stored_fields(docnum)
             parsed = opened.read(query, scope)
             terms = _marked(parsed, reader)
             spans = {
@@ -619,6 +620,14 @@ class Searcher:
             bio=highlight.render(stored.get("bio", ""), spans["bio"]),
             notices=parsed.notices,
         )
+
+
+def _stored(opened: Opened, article_id: str) -> tuple[int, dict[str, Any]] | None:
+    """An article's document number and stored fields, None for an unknown id."""
+    docnum = opened.searcher.document_number(id=article_id)
+    if docnum is None:
+        return None
+    return docnum, opened.searcher.reader().stored_fields(docnum)
 
 
 def _related(stored: dict[str, Any]) -> Related:
