@@ -154,8 +154,11 @@ class Completions:
         pairs = {}
         for name in COMPLETION_FIELDS:
             if pairs_file(arrays, name, "keys").exists():
-                keys = np.load(pairs_file(arrays, name, "keys"), allow_pickle=False)
-                counts = np.load(pairs_file(arrays, name, "counts"), allow_pickle=False)
+                # Mapped, not read: a generation's workers share the pages.
+                keys = np.load(pairs_file(arrays, name, "keys"), mmap_mode="r", allow_pickle=False)
+                counts = np.load(
+                    pairs_file(arrays, name, "counts"), mmap_mode="r", allow_pickle=False
+                )
                 pairs[name] = PairCounts(keys, counts)
         shown: Counter[tuple[str, str]] = Counter()
         for line in json.loads(shown_file.read_text(encoding="utf-8")):
