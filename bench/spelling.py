@@ -1,9 +1,10 @@
 """How good "did you mean" is: precision and recall over a committed set of misspellings.
 
-``python -m bench.spelling`` indexes the bundled samples and the shared MED, CISI and
-Cranfield collections in a temporary folder, asks the search core for a suggestion on
-every line of ``tests/fixtures/misspellings.tsv`` and prints the figures per kind of
-mistake. ``tests/test_spelling.py`` holds the same measurement to its floor.
+``python -m bench.spelling`` indexes the bundled samples and the MED, CISI and
+Cranfield documents (committed in ``tests/fixtures/ir``) in a temporary folder, asks
+the search core for a suggestion on every line of ``tests/fixtures/misspellings.tsv``
+and prints the figures per kind of mistake. ``tests/test_spelling.py`` holds the same
+measurement to its floor.
 
 Precision: of the suggestions made, the share that are the expected correction (a
 suggestion on a query that was right counts against it). Recall: of the misspellings,
@@ -13,6 +14,7 @@ the share corrected as expected.
 from __future__ import annotations
 
 import csv
+import gzip
 import sys
 import tempfile
 from collections import defaultdict
@@ -20,8 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.corpus import COLLECTIONS as BENCH_COLLECTIONS
-from bench.corpus import data_root
 from index.build import build_index
 from index.smart import read_records, write_feed
 from search.engine import Searcher
@@ -29,8 +29,13 @@ from search.request import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "misspellings.tsv"
-COLLECTIONS = {collection.name: collection.docs for collection in BENCH_COLLECTIONS}
-"""The shared collections' document files, below ``bench.corpus.data_root()``."""
+FIXTURES = ROOT / "tests" / "fixtures" / "ir"
+COLLECTIONS = {
+    "med": FIXTURES / "MED.ALL.gz",
+    "cisi": FIXTURES / "CISI.ALL.gz",
+    "cran": FIXTURES / "cran.all.1400.gz",
+}
+"""The collections' documents, committed (``tests/fixtures/ir/README.md``)."""
 RIGHT = "-"
 """The expected correction of a query that is spelt right: none."""
 
@@ -97,8 +102,10 @@ def index_collection(name: str, folder: Path) -> Path:
     if name == "samples":
         sources = [ROOT / "samples"]
     else:
+        documents = folder / COLLECTIONS[name].stem
+        documents.write_bytes(gzip.decompress(COLLECTIONS[name].read_bytes()))
         feed = folder / f"{name}.jsonl"
-        write_feed(read_records(data_root() / COLLECTIONS[name]), feed)
+        write_feed(read_records(documents), feed)
         sources = [feed]
     build_index(sources, folder / f"{name}-index")
     return folder / f"{name}-index"
