@@ -14,9 +14,9 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import IndexReader
 
-from index import generations, settings
+from index import generations, settings, stories
 from index.articles import read_articles
-from index.columns import Sources, write_columns
+from index.columns import Sources, column_file, write_columns
 from index.completions import Completions
 from index.generations import Generation
 from index.impacts import (
@@ -186,6 +186,10 @@ class TermStatistics(Protocol):
         """Word pairs and written forms for autocomplete; None when unknown."""
         ...
 
+    def signatures(self, reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
+        """Each document's body signature and word count (``index.stories``)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Gathered:
@@ -204,6 +208,9 @@ class Gathered:
 
     def completions(self, reader: IndexReader) -> Completions | None:
         return Completions.total(segment.completions for segment in self.segments)
+
+    def signatures(self, reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
+        return gathered_signatures(self.segments)
 
 
 class FromIndex:
@@ -227,6 +234,13 @@ class FromIndex:
         """Not in the index (autocomplete then completes single words)."""
         return None
 
+    def signatures(self, reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
+        """Computed again from the stored bodies (a deleted document's is empty)."""
+        bodies = [""] * reader.doc_count_all()
+        for docnum, stored in reader.iter_docs():
+            bodies[docnum] = stored.get("body", "")
+        return stories.signed(bodies)
+
 
 def gathered_sources(segments: Sequence[SegmentStats]) -> Sources:
     """The source columns of documents gathered segment by segment."""
@@ -237,12 +251,43 @@ def gathered_sources(segments: Sequence[SegmentStats]) -> Sources:
     return Sources.of(fingerprints, [file for s in segments for file in s.files])
 
 
+def gathered_signatures(segments: Sequence[SegmentStats]) -> tuple[np.ndarray, np.ndarray]:
+    """The body signatures and word counts of documents gathered segment by segment."""
+    rows = np.frombuffer(b"".join(s.signatures for s in segments), dtype=np.uint32)
+    words = np.concatenate([np.frombuffer(s.story_words, dtype=np.int32) for s in segments])
+    return rows.reshape(-1, stories.PERMUTATIONS), words.astype(np.int32)
+
+
+def story_threshold(configured: Mapping[str, Any]) -> float:
+    """The ``STORY_THRESHOLD`` setting, checked: a similarity above 0, at most 1."""
+    value = configured.get("STORY_THRESHOLD", stories.DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise BuildFailed(f"STORY_THRESHOLD must be a number above 0 and at most 1, got {value!r}")
+    return float(value)
+
+
+def write_stories(
+    reader: IndexReader, path: Path, statistics: TermStatistics, threshold: float
+) -> dict[str, Any]:
+    """Group the live articles' stories (``index.stories``) and store them with ``path``."""
+    signatures, words = statistics.signatures(reader)
+    published = np.load(column_file(path, "published"), allow_pickle=False)
+    live = np.load(column_file(path, "live"), allow_pickle=False)
+    found = stories.group(signatures, words, published, live, threshold)
+    written = stories.write(path / ARRAYS_DIR, signatures, words, found)
+    return {"threshold": threshold, **written}
+
+
 def write_arrays(
-    path: Path, indexed: int, statistics: TermStatistics | None = None
+    path: Path,
+    indexed: int,
+    statistics: TermStatistics | None = None,
+    threshold: float = stories.DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
     """Derive the search arrays of the committed Whoosh index at ``path`` from
     ``statistics`` (by default read from the index itself), after checking that it holds
-    every article written; returns their manifest entry."""
+    every article written, with its stories grouped at ``threshold``; returns their
+    manifest entry."""
     bm25 = Bm25()
     statistics = statistics or FromIndex()
     with whoosh_index.open_dir(str(path)).reader() as reader:
@@ -256,6 +301,7 @@ def write_arrays(
         statistics.sources(reader).write(path)
         completions = statistics.completions(reader)
         pairs = completions.write(path / ARRAYS_DIR) if completions else 0
+        grouped = write_stories(reader, path, statistics, threshold)
     return {
         "format_version": FORMAT_VERSION,
         "bm25": bm25.to_manifest(),
@@ -263,6 +309,7 @@ def write_arrays(
         "total_lengths": total_lengths,
         "vocabulary": words,
         "pairs": pairs,
+        "stories": grouped,
     }
 
 
@@ -294,6 +341,7 @@ def build_index(
             configured = settings.load()
             workers = workers or build_workers(sources, configured)
             memory = int(configured["WRITER_MEMORY_MB"])
+            threshold = story_threshold(configured)
             items = read_articles(sources)
             gathered = write_generation(items, path, report, progress, workers, memory)
             if report.indexed == 0:
@@ -303,7 +351,7 @@ def build_index(
                     + ", ".join(str(source) for source in sources)
                     + f" ({problems} {'problem' if problems == 1 else 'problems'})"
                 )
-            arrays = write_arrays(path, report.indexed, Gathered(gathered))
+            arrays = write_arrays(path, report.indexed, Gathered(gathered), threshold)
             generations.write_manifest(path, report.indexed, arrays, sources)
             if not force:
                 validate(path, report.indexed, len(report.problems), serving, canaries)

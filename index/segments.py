@@ -42,6 +42,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 from index.analysed import SectionText, analyse
 from index.completions import COMPLETION_FIELDS, Completions
 from index.sources import file_of
+from index.stories import body_words, signature
 
 FINGERPRINT_KEY = "_fingerprint"
 """The key of a Whoosh document (``index.build.article_fields``) that holds its article's
@@ -93,6 +94,10 @@ class SegmentStats:
     """Each document's source file."""
     completions: Completions = field(default_factory=Completions)
     """Word pairs and written forms for autocomplete."""
+    signatures: bytearray = field(default_factory=bytearray)
+    """Each document's body signature (``index.stories.signature``), uint32 values."""
+    story_words: array = field(default_factory=lambda: array("i"))
+    """Each document's body words, as the story grouping counts them."""
 
 
 class ChunkedPool(PostingPool):
@@ -147,6 +152,9 @@ class Gathering:
                 self.stats.completions.add(name, analysed.pairs, analysed.shown)
             document[name] = analysed
             document[f"_stored_{name}"] = text
+        words = body_words(document.get("_stored_body", ""))
+        self.stats.signatures += signature(words).tobytes()
+        self.stats.story_words.append(len(words))
         self.stats.fingerprints.append(document.pop(FINGERPRINT_KEY, 0))
         self.stats.files.append(file_of(document.get("source", "")))
         self.stats.doc_count += 1

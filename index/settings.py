@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "PARALLEL_MIN_MB": 2,  # sources smaller than this are indexed in one process
     "WRITER_MEMORY_MB": 128,  # postings a segment writer holds before sorting them on disk
     "LOG_FORMAT": "auto",  # json (one object per line), text, or auto: json unless a terminal
+    "STORY_THRESHOLD": 0.4,  # body similarity (0-1] at which two articles are one story
 }
 
 

@@ -22,7 +22,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
-from index import generations, settings
+from index import generations, settings, stories
 from index.articles import read_changes
 from index.build import (
     BuildFailed,
@@ -30,7 +30,9 @@ from index.build import (
     ProgressCallback,
     TermStatistics,
     article_fields,
+    gathered_signatures,
     gathered_sources,
+    story_threshold,
     write_arrays,
 )
 from index.columns import Sources, live_documents
@@ -314,6 +316,19 @@ class Updated:
     def completions(self, reader: IndexReader) -> Completions | None:
         return _kept_completions(self.current, self.added)
 
+    def signatures(self, reader: IndexReader) -> tuple[np.ndarray, np.ndarray]:
+        """The current generation's signatures (computed again where it has none) and the
+        added articles', a deleted article's blank (as read back from the index)."""
+        before = stories.read_signatures(self.current.path / ARRAYS_DIR)
+        if before is None:
+            return FromIndex().signatures(reader)
+        added = gathered_signatures([self.added])
+        signatures = np.concatenate([before[0], added[0]])
+        words = np.concatenate([before[1], added[1]])
+        deleted = ~live_documents(reader)
+        signatures[deleted], words[deleted] = stories.UNSIGNED, 0
+        return signatures, words
+
     def sources(self, reader: IndexReader) -> Sources:
         before = Sources.read(self.current.path) or FromIndex().sources(reader)
         added = gathered_sources([self.added])
@@ -361,8 +376,10 @@ def _write_changes(
     sources: Sequence[Path],
     checks: Checks,
 ) -> None:
+    configured = settings.load()
+    threshold = story_threshold(configured)
     index = whoosh_index.open_dir(str(path))
-    writer = index.writer(limitmb=int(settings.load()["WRITER_MEMORY_MB"]))
+    writer = index.writer(limitmb=int(configured["WRITER_MEMORY_MB"]))
     try:
         with index.searcher() as searcher:
             edit = Edit(writer, searcher, current)
@@ -376,7 +393,8 @@ def _write_changes(
         report.articles = current.article_count
         return
     report.articles = current.article_count + report.added - report.removed
-    arrays = write_arrays(path, report.articles, _commit(writer, segments, current, edit))
+    statistics = _commit(writer, segments, current, edit)
+    arrays = write_arrays(path, report.articles, statistics, threshold)
     generations.write_manifest(path, report.articles, arrays, sources, copied_from=current)
     if not checks.force:
         validate(path, report.articles, len(report.problems), current, checks.canaries)
