@@ -53,6 +53,7 @@ from search.request import (
     SearchRequest,
     SearchResponse,
     Sort,
+    Versions,
 )
 from search.serialize import article_json, response_json
 
@@ -442,6 +443,8 @@ def _print_response(response: SearchResponse, color: bool) -> None:
     total = _count(response.total, "result")
     if not response.total_exact:
         total = f"at least {total}"
+    if response.articles > response.total:
+        total += f" ({_count(response.articles, 'article')}, versions of a story grouped)"
     click.echo(f"{total} for {response.query!r} ({response.took_ms:.0f} ms)")
     if response.suggestion:
         click.echo(f"Did you mean: {response.suggestion}?")
@@ -461,6 +464,9 @@ def _print_response(response: SearchResponse, color: bool) -> None:
         if hit.more_matches:
             matches = _count(hit.more_matches, "more match", "more matches")
             click.echo(f"   {matches} in {_count(hit.more_paragraphs, 'paragraph')}")
+        if hit.other_versions:
+            others = ", ".join(version.id for version in hit.other_versions)
+            click.echo(f"   {_count(hit.versions, 'version')} of this story; also {others}")
     if response.total and not response.hits:
         last = min(ceil(response.total / response.request.per_page), MAX_PAGE)
         raise click.ClickException(f"Page {response.request.page} is past the last page ({last}).")
@@ -500,6 +506,12 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
             default=Recency.NONE.value,
             help="Favour newer articles within relevance: none, gentle or strong.",
         ),
+        click.option(
+            "--versions",
+            type=click.Choice([v.value for v in Versions]),
+            default=Versions.GROUPED.value,
+            help="grouped: nearly identical articles are one story (listed once); all: each one.",
+        ),
     ]
 
     @functools.wraps(command)
@@ -510,6 +522,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
         since: date | None,
         until: date | None,
         recency: str,
+        versions: str,
         **rest: Any,
     ) -> None:
         filters = {
@@ -519,6 +532,7 @@ def filter_options(command: Callable[..., None]) -> Callable[..., None]:
             "since": since,
             "until": until,
             "recency": Recency(recency),
+            "versions": Versions(versions),
         }
         command(filters=filters, **rest)
 

@@ -33,6 +33,7 @@ from index.schema import SECTION_SEPARATOR
 from search import buckets, facets, filters, highlight, spelling, suggest
 from search.budget import SEARCH_SECONDS, TIME_NOTICE, Deadline, SearchBusy, unlimited
 from search.columns import Columns
+from search.diff import word_diff
 from search.expansion import Allowance, Expander
 from search.facets import Facets
 from search.matching import Evaluator
@@ -58,13 +59,19 @@ from search.request import (
     SearchRequest,
     SearchResponse,
     Sort,
+    StoryVersions,
     Suggestions,
+    Version,
+    Versions,
 )
 from search.scoring import Impacts
+from search.stories import Articles, Counting, StoryGroups
 from search.vocabulary import Vocabulary
 
 MAX_RELATED = 5
 """Related articles an article page lists."""
+MAX_VERSIONS = 10
+"""Other versions of a story a result lists (its ``versions`` counts them all)."""
 MAX_EXPORT_ROWS = 10_000
 """The most results an export streams (the CSV, JSON Lines and ``manage.py export``)."""
 EXPORT_CHUNK = 100
@@ -91,6 +98,10 @@ class Answer:
     bucket_counts: dict[Bucket, int]
     total_exact: bool = True
     """False when a phrase's candidates outran the phrase budget (``search.phrases``)."""
+    articles: int = 0
+    """The articles the results hold (``total`` counts stories when they are grouped)."""
+    matched: np.ndarray | None = None
+    """Every matching article (the page's other versions say whether they match)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class Opened:
     columns: Columns
     vocabulary: Vocabulary
     expander: Expander
+    stories: StoryGroups
 
     @classmethod
     def of(cls, generation: Generation) -> Opened:
@@ -116,13 +128,15 @@ class Opened:
             searcher = ix.searcher(weighting=weighting(bm25))
             fields = list(impact_fields(searcher.reader()))
             vocabulary = Vocabulary.open(generation.path)
+            columns = Columns.open(generation.path)
             return cls(
                 generation,
                 searcher,
                 Impacts.open(generation.path, fields),
-                Columns.open(generation.path),
+                columns,
                 vocabulary,
                 Expander(searcher.reader(), vocabulary),
+                StoryGroups.open(generation.path, columns.doc_count),
             )
         except (OSError, ValueError, KeyError, TypeError, whoosh_index.EmptyIndexError) as error:
             raise IndexUnavailable(
@@ -141,6 +155,14 @@ class Opened:
         """What the user typed, parsed, with its expansions bounded (by the request's
         ``allowance`` when given)."""
         return read_query(self.searcher, text, scope, self.expander, allowance)
+
+    def counting(self, request: SearchRequest) -> Counting:
+        """How the request's results are counted: stories, unless it asks for every version."""
+        return self.stories if request.versions is Versions.GROUPED else Articles()
+
+    def shown(self, request: SearchRequest, ranked: Ranked) -> Ranked:
+        """The results a request shows: one per story unless it asks for every version."""
+        return self.stories.collapse(ranked) if request.versions is Versions.GROUPED else ranked
 
 
 def _date(value: Any) -> date | None:
@@ -263,7 +285,7 @@ class Searcher:
             )
             answer = self._answer(opened, request, parsed, within, deadline, allowance)
             cut_short = deadline.ran_out
-            hits = self._hits(opened, parsed, answer.page, deadline)
+            hits = self._hits(opened, parsed, answer.page, deadline, answer.matched)
             suggestion = (
                 None
                 if deadline.ran_out
@@ -292,6 +314,7 @@ class Searcher:
             notices=tuple(notices),
             all_words_total=all_words_total,
             total_exact=answer.total_exact and not cut_short,
+            articles=answer.articles,
         )
 
     def _answer(
@@ -306,18 +329,24 @@ class Searcher:
         """Match, bucket, facet and page the request over the generation's arrays."""
         evaluator = opened.evaluator(deadline, allowance)
         ranked, unfiltered, sort = self._results(evaluator, request, parsed, within)
-        where: dict[str, int] = {}
+        shown = opened.shown(request, ranked)
+        where: dict[str, np.ndarray] = {}
         if parsed.query is not wq.NullQuery:
             where = facets.where_matched(evaluator, parsed, ranked.mask)
         first = (request.page - 1) * request.per_page
-        page = _page(opened, ranked, sort, first, request.per_page)
-        counts = np.bincount(ranked.buckets[ranked.mask], minlength=len(Bucket))
+        page = _page(opened, shown, sort, first, request.per_page)
+        counts = np.bincount(shown.buckets[shown.mask], minlength=len(Bucket))
+        counting = opened.counting(request)
         return Answer(
-            total=ranked.total,
+            total=shown.total,
             page=page,
-            facets=facets.facets(opened.columns, ranked.mask, unfiltered.mask, request, where),
+            facets=facets.facets(
+                opened.columns, ranked.mask, unfiltered.mask, request, where, counting
+            ),
             bucket_counts={bucket: int(counts[bucket]) for bucket in Bucket},
             total_exact=not evaluator.work.unchecked,
+            articles=ranked.total,
+            matched=ranked.mask,
         )
 
     def _results(
@@ -361,20 +390,23 @@ class Searcher:
             )
             evaluator = opened.evaluator(unlimited(), allowance)
             ranked, _, sort = self._results(evaluator, request, parsed, within)
-            items = _page(opened, ranked, sort, 0, limit)
+            items = _page(opened, opened.shown(request, ranked), sort, 0, limit)
             self._exporting.append(opened)
-        return self._exported(opened, parsed, items)
+        return self._exported(opened, parsed, items, ranked.mask)
 
     def _exported(
-        self, opened: Opened, parsed: ParsedQuery, items: tuple[PageItem, ...]
+        self,
+        opened: Opened,
+        parsed: ParsedQuery,
+        items: tuple[PageItem, ...],
+        matched: np.ndarray,
     ) -> Iterator[Hit]:
         """The hits of ``items``, a chunk at a time; lets ``opened`` go when done or dropped."""
         try:
             for start in range(0, len(items), EXPORT_CHUNK):
                 with self._turn(unlimited()):
-                    hits = self._hits(
-                        opened, parsed, items[start : start + EXPORT_CHUNK], unlimited()
-                    )
+                    chunk = items[start : start + EXPORT_CHUNK]
+                    hits = self._hits(opened, parsed, chunk, unlimited(), matched)
                 yield from hits
         finally:
             with self._lock:
@@ -434,10 +466,16 @@ class Searcher:
         )
 
     def _hits(
-        self, opened: Opened, parsed: ParsedQuery, page: tuple[PageItem, ...], deadline: Deadline
+        self,
+        opened: Opened,
+        parsed: ParsedQuery,
+        page: tuple[PageItem, ...],
+        deadline: Deadline,
+        matched: np.ndarray | None = None,
     ) -> tuple[Hit, ...]:
-        """The page's hits with their highlights: the only stored text a search reads (past
-        the time budget, the hits are shown unmarked)."""
+        """The page's hits with their highlights and their stories' other versions (which
+        of them are in ``matched``): the only stored text a search reads (past the time
+        budget, the hits are shown unmarked)."""
         searcher = opened.searcher
         reader = searcher.reader()
         terms = highlight.MatchTerms() if deadline.passed() else _marked(parsed, reader)
@@ -447,7 +485,11 @@ class Searcher:
         # A one-word query's headline matches rank first but are no phrase.
         phrased = not one_word(parsed)
         return tuple(
-            self._hit(searcher, item, terms, weights, occurrences, phrased) for item in page
+            dataclasses.replace(
+                self._hit(searcher, item, terms, weights, occurrences, phrased),
+                **_versions(opened, item.docnum, matched),
+            )
+            for item in page
         )
 
     def ranked_ids(self, query: str, depth: int = 1000) -> list[str]:
@@ -538,10 +580,34 @@ class Searcher:
             reader = opened.searcher.reader()
             terms = significant_terms(reader, stored.get("title", ""), stored.get("body", ""))
             found = opened.evaluator(Deadline(self.seconds)).match(related_query(terms))
-            found.mask[docnum] = False
-            scores = np.where(found.mask, found.scores, -np.inf)
-            best = first_k([-scores], min(limit, found.count))
-            return tuple(_related(reader.stored_fields(int(doc))) for doc in best)
+            found.mask[opened.stories.members(docnum)] = False
+            alike = Ranked(found.mask, found.scores, np.zeros(len(found.mask), dtype=np.int8))
+            best = _page(opened, opened.stories.collapse(alike), Sort.RELEVANCE, 0, limit)
+            return tuple(_related(reader.stored_fields(item.docnum)) for item in best)
+
+    def story(self, article_id: str) -> StoryVersions | None:
+        """The other versions of an article's story and a word-level diff from the closest
+        one; None when the id is unknown or the article has no other version."""
+        with self._turn():
+            opened = self._current()
+            article = _stored(opened, article_id)
+            if article is None:
+                return None
+            docnum, stored = article
+            closest = opened.stories.closest(docnum)
+            if closest is None:
+                return None
+            other, alike = closest
+            reader = opened.searcher.reader()
+            listed = _versions(opened, docnum, None)
+            nearest = reader.stored_fields(other)
+            return StoryVersions(
+                versions=listed["other_versions"],
+                count=listed["versions"],
+                closest=_version(nearest, False),
+                similarity=round(alike, 2),
+                diff=word_diff(nearest.get("body", ""), stored.get("body", "")),
+            )
 
     def suggestions(self, prefix: str) -> Suggestions:
         """Autocomplete: completions of the last word, bylines and headlines for ``prefix``."""
@@ -628,6 +694,22 @@ def _stored(opened: Opened, article_id: str) -> tuple[int, dict[str, Any]] | Non
     if docnum is None:
         return None
     return docnum, opened.searcher.reader().stored_fields(docnum)
+
+
+def _versions(opened: Opened, docnum: int, matched: np.ndarray | None) -> dict[str, Any]:
+    """A hit's story: how many versions it has, and the others (at most ``MAX_VERSIONS``)."""
+    members = opened.stories.members(docnum)
+    others = members[members != docnum][:MAX_VERSIONS]
+    reader = opened.searcher.reader()
+    listed = tuple(
+        _version(reader.stored_fields(other), matched is not None and bool(matched[other]))
+        for other in others.tolist()
+    )
+    return {"versions": len(members), "other_versions": listed}
+
+
+def _version(stored: dict[str, Any], matched: bool) -> Version:
+    return Version(stored["id"], stored.get("title", ""), _date(stored.get("published")), matched)
 
 
 def _related(stored: dict[str, Any]) -> Related:

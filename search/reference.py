@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from datetime import time as dt_time
 
@@ -40,7 +41,7 @@ from search.query import (
     text_phrase,
 )
 from search.ranking import LOW_WEIGHT_FIELDS, Bucket, recency_factors
-from search.request import FacetValue, Recency, SearchRequest, Sort
+from search.request import FacetValue, Recency, SearchRequest, Sort, Versions
 
 
 class ReferenceSearcher(Searcher):
@@ -63,7 +64,7 @@ class ReferenceSearcher(Searcher):
         own = Allowance()
         read_query(searcher, request.query, request.scope, allowance=own)
         allowed = _allowed(searcher, request, parsed, own)
-        where: dict[str, int] = {}
+        where: dict[str, set[int]] = {}
         sort = request.sort
         if parsed.query is wq.NullQuery:
             everything = allowed if allowed is not None else searcher.reader().all_doc_ids()
@@ -77,13 +78,18 @@ class ReferenceSearcher(Searcher):
             ranked = [item for item in ranked if _by_any(searcher, item.docnum, request.authors)]
         if parsed.query is not wq.NullQuery:
             where = _where_matched(searcher, parsed, {item.docnum for item in ranked})
-        ranked = _sorted(ranked, sort, searcher)
+        story = _story_of(opened, request)
+        shown = _sorted(_one_per_story(ranked, story, opened), sort, searcher)
         first = (request.page - 1) * request.per_page
+        matched = np.zeros(searcher.reader().doc_count_all(), dtype=bool)
+        matched[[item.docnum for item in ranked]] = True
         return Answer(
-            total=len(ranked),
-            page=tuple(ranked[first : first + request.per_page]),
-            facets=_facets(searcher, ranked, unfiltered, request, where),
-            bucket_counts=dict(Counter(item.bucket for item in ranked)),
+            total=len(shown),
+            page=tuple(shown[first : first + request.per_page]),
+            facets=_facets(searcher, ranked, unfiltered, request, where, story),
+            bucket_counts=dict(Counter(item.bucket for item in shown)),
+            articles=len(ranked),
+            matched=matched,
         )
 
     def _best(self, opened: Opened, parsed: ParsedQuery, depth: int) -> tuple[PageItem, ...]:
@@ -129,6 +135,34 @@ def _recent_raised(
     return [
         dataclasses.replace(item, score=item.score * float(factor))
         for item, factor in zip(ranked, factors, strict=True)
+    ]
+
+
+Story = Callable[[int], object]
+"""What a document counts as: its story (or itself when alone or versions are not grouped)."""
+
+
+def _story_of(opened: Opened, request: SearchRequest) -> Story:
+    groups = opened.stories.groups
+    if request.versions is Versions.ALL:
+        return lambda docnum: docnum
+    return lambda docnum: ("story", int(groups[docnum])) if groups[docnum] >= 0 else docnum
+
+
+def _one_per_story(ranked: list[PageItem], story: Story, opened: Opened) -> list[PageItem]:
+    """Per story, its lead matching version (first in the story's order) with the best
+    score and bucket of its matching versions."""
+    versions: dict[object, list[PageItem]] = {}
+    for item in ranked:
+        versions.setdefault(story(item.docnum), []).append(item)
+    order = opened.stories.stories.order
+    return [
+        PageItem(
+            min(items, key=lambda item: int(order[item.docnum])).docnum,
+            max(item.score for item in items),
+            min(item.bucket for item in items),
+        )
+        for items in versions.values()
     ]
 
 
@@ -243,13 +277,17 @@ def _sorted(ranked: list[PageItem], sort: Sort, searcher: WhooshSearcher) -> lis
 
 def _where_matched(
     searcher: WhooshSearcher, parsed: ParsedQuery, matched: set[int]
-) -> dict[str, int]:
-    counts = {}
+) -> dict[str, set[int]]:
+    found = {}
     for value, section in WHERE_MATCHED.items():
         if set(section) & set(SCOPE_FIELDS[parsed.scope]):
-            query = only_fields(parsed.query, section)
-            counts[value] = len(_docs(searcher, query) & matched)
-    return counts
+            found[value] = _docs(searcher, only_fields(parsed.query, section)) & matched
+    return found
+
+
+def _value(value: str, docs: list[int], story: Story) -> FacetValue:
+    """A facet value counted as results (stories) and as articles."""
+    return FacetValue(value, len({story(docnum) for docnum in docs}), len(docs))
 
 
 def _facets(
@@ -257,47 +295,46 @@ def _facets(
     ranked: list[PageItem],
     unfiltered: list[PageItem],
     request: SearchRequest,
-    where: dict[str, int],
+    where: dict[str, set[int]],
+    story: Story,
 ) -> dict[str, tuple[FacetValue, ...]]:
     reader = searcher.reader()
     year_column = reader.column_reader("year")
     month_column = reader.column_reader("month")
-    years: Counter[str] = Counter()
-    months: Counter[str] = Counter()
+    years: dict[str, list[int]] = {}
+    months: dict[str, list[int]] = {}
     for item in ranked:
         if year := year_column[item.docnum]:
-            years[year] += 1
+            years.setdefault(year, []).append(item.docnum)
         if request.year is not None and (month := month_column[item.docnum]):
-            months[month] += 1
+            months.setdefault(month, []).append(item.docnum)
     facets = {
-        "author": _author_facet(searcher, unfiltered, request.authors),
-        "year": tuple(FacetValue(year, count) for year, count in sorted(years.items())),
+        "author": _author_facet(searcher, unfiltered, request.authors, story),
+        "year": tuple(_value(year, docs, story) for year, docs in sorted(years.items())),
     }
     if request.year is not None:
-        facets["month"] = tuple(FacetValue(m, count) for m, count in sorted(months.items()))
+        facets["month"] = tuple(_value(m, docs, story) for m, docs in sorted(months.items()))
     if where:
         facets["matched"] = tuple(
-            FacetValue(value, count) for value, count in where.items() if count
+            _value(value, sorted(docs), story) for value, docs in where.items() if docs
         )
     return facets
 
 
 def _author_facet(
-    searcher: WhooshSearcher, unfiltered: list[PageItem], chosen: tuple[str, ...]
+    searcher: WhooshSearcher, unfiltered: list[PageItem], chosen: tuple[str, ...], story: Story
 ) -> tuple[FacetValue, ...]:
-    """Per author (names alike but for case and accents are one): the articles choosing it
+    """Per author (names alike but for case and accents are one): the results choosing it
     shows, article by article; a chosen author counts its own."""
     shown = _shown_names(searcher)
     by = [{author_key(name) for name in _names(searcher, item.docnum)} for item in unfiltered]
     picked = {author_key(name) for name in chosen}
-    counts = {}
+    values = []
     for key in set().union(*by):
         showing = {key} if key in picked else picked | {key}
-        counts[shown[key]] = sum(1 for keys in by if showing & keys)
-    return tuple(
-        FacetValue(name, count)
-        for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0].lower()))
-    )
+        docs = [item.docnum for item, keys in zip(unfiltered, by, strict=True) if showing & keys]
+        values.append(_value(shown[key], docs, story))
+    return tuple(sorted(values, key=lambda value: (-value.count, value.value.lower())))
 
 
 def _shown_names(searcher: WhooshSearcher) -> dict[str, str]:

@@ -30,6 +30,13 @@ class Recency(StrEnum):
     STRONG = "strong"
 
 
+class Versions(StrEnum):
+    """Whether the versions of a story (``search.stories``) are one result or each one."""
+
+    GROUPED = "grouped"
+    ALL = "all"
+
+
 class Scope(StrEnum):
     """Which sections a query searches ("search in")."""
 
@@ -67,6 +74,8 @@ class SearchRequest:
     """A previous query whose results the new words narrow ("search within results")."""
     recency: Recency = Recency.NONE
     """Newer articles' relevance scores raised (``search.ranking.recency_factors``)."""
+    versions: Versions = Versions.GROUPED
+    """One result per story (its other versions listed with it), or every article."""
 
     def __post_init__(self) -> None:
         if len(self.query) > MAX_QUERY_CHARS:
@@ -120,6 +129,44 @@ class CaptionMatch(Fragment):
 
 
 @dataclass(frozen=True)
+class Version:
+    """Another version of a result's story (the same text, nearly)."""
+
+    id: str
+    title: str
+    published: date | None = None
+    matched: bool = False
+    """Whether it matches the search too."""
+
+
+@dataclass(frozen=True)
+class DiffPiece:
+    """A run of words of a word-level diff: ``same`` in both versions, ``removed`` from
+    the first or ``added`` in the second. A long unchanged run is shortened: ``text``
+    and ``after`` are its ends, with ``skipped`` words left out between them."""
+
+    kind: str
+    text: str
+    skipped: int = 0
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class StoryVersions:
+    """An article's story: its other versions, and what differs from the closest one."""
+
+    versions: tuple[Version, ...]
+    """The other versions, lead first (at most ``search.engine.MAX_VERSIONS``)."""
+    count: int
+    """How many versions the story has, this one included."""
+    closest: Version
+    similarity: float
+    """The estimated share of word shingles the two have in common (0-1)."""
+    diff: tuple[DiffPiece, ...]
+    """From the closest version to this one."""
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked result."""
 
@@ -149,12 +196,19 @@ class Hit:
     url: str | None = None
     source: str = ""
     """Where the article was read from: a file, and a line for a feed."""
+    versions: int = 1
+    """How many versions its story has (1: no other)."""
+    other_versions: tuple[Version, ...] = ()
+    """The story's other versions, lead first (at most ``search.engine.MAX_VERSIONS``)."""
 
 
 @dataclass(frozen=True)
 class FacetValue:
     value: str
     count: int
+    """The results choosing the value shows (stories when versions are grouped)."""
+    articles: int
+    """The articles among them."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +230,8 @@ class SearchResponse:
     total_exact: bool = True
     """False when a phrase had more candidates than one search checks, or the search
     stopped at its time budget: ``total`` is then a lower bound, and a notice says why."""
+    articles: int = 0
+    """The articles the results hold (``total`` counts stories when versions are grouped)."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from index.model import Article, web_link
-from search.request import Hit, Related, SearchResponse, Suggestions
+from search.request import Hit, Related, SearchResponse, Suggestions, Version
 
 
 def article_path(article_id: str) -> str:
@@ -62,6 +62,19 @@ def hit_json(hit: Hit) -> dict[str, Any]:
             "more_matches": hit.more_matches,
             "more_paragraphs": hit.more_paragraphs,
         },
+        "versions": hit.versions,
+        "other_versions": [version_json(version) for version in hit.other_versions],
+    }
+
+
+def version_json(version: Version) -> dict[str, Any]:
+    """Another version of a story."""
+    return {
+        "id": version.id,
+        "url": article_path(version.id),
+        "title": version.title,
+        "published": version.published.isoformat() if version.published else None,
+        "matched": version.matched,
     }
 
 
@@ -70,6 +83,8 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
     return {
         "query": response.query,
         "total": response.total,
+        "articles": response.articles,
+        "versions": response.request.versions.value,
         "all_words_total": response.all_words_total,
         "total_exact": response.total_exact,
         "page": response.request.page,
@@ -78,7 +93,7 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
         "generation": response.generation,
         "hits": [hit_json(hit) for hit in response.hits],
         "facets": {
-            name: [{"value": v.value, "count": v.count} for v in values]
+            name: [{"value": v.value, "count": v.count, "articles": v.articles} for v in values]
             for name, values in response.facets.items()
         },
         "suggestion": response.suggestion,

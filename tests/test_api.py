@@ -250,7 +250,7 @@ def test_filters_and_facets(client: FlaskClient) -> None:
     assert dated["hits"] and all(h["published"].startswith("2009-") for h in dated["hits"])
     month = get(client, "/api/search?year=2018&month=12").json()
     assert month["total"] >= 1 and month["facets"]["month"] == [
-        {"value": "2018-12", "count": month["total"]}
+        {"value": "2018-12", "count": month["total"], "articles": month["articles"]}
     ]
     first = get(client, "/api/search?q=bridge&per_page=2").json()
     second = get(client, "/api/search?q=bridge&per_page=2&page=2").json()

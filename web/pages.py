@@ -56,6 +56,7 @@ SEARCH_PARAMS = (
     "within",
     "sort",
     "recency",
+    "versions",
     "per_page",
     "page",
 )
@@ -708,6 +709,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
             article_id, search.query if marking else "", search.scope
         )
         related = core.related(article_id) or ()
+        story = core.story(article_id)
     except IndexUnavailable as error:
         raise ServiceUnavailable(index_unavailable(current_app, error)) from None
     if article is None or highlights is None:
@@ -738,6 +740,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         ),
         matched=frozenset(highlights.matched_paragraphs),
         related=related,
+        story=story,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from search.request import InvalidRequest, Recency, Scope, SearchRequest, Sort
+from search.request import InvalidRequest, Recency, Scope, SearchRequest, Sort, Versions
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"", "0", "false", "no", "off"}
@@ -43,7 +43,7 @@ def _date(args: MultiDict[str, str], name: str) -> date | None:
         raise InvalidRequest(name, f"must be a date like 2017-05-04, got {raw[:20]!r}") from None
 
 
-Choice = TypeVar("Choice", Sort, Scope)
+Choice = TypeVar("Choice", Sort, Scope, Recency, Versions)
 
 
 def _choice(args: MultiDict[str, str], name: str, kind: type[Choice], default: Choice) -> Choice:
@@ -68,8 +68,8 @@ def _flag(args: MultiDict[str, str], name: str) -> bool:
 
 def search_request(args: MultiDict[str, str]) -> SearchRequest:
     """Read ``q``, ``page``, ``per_page``, ``sort``, ``in``, ``author`` (repeatable), ``since``,
-    ``until``, ``year``, ``month``, ``caption``, ``within`` and ``recency`` (default: the
-    ``RECENCY`` setting); raises ``InvalidRequest``."""
+    ``until``, ``year``, ``month``, ``caption``, ``within``, ``recency`` (default: the
+    ``RECENCY`` setting) and ``versions``; raises ``InvalidRequest``."""
     since, until = _date(args, "since"), _date(args, "until")
     if since and until and since > until:
         raise ReversedDates(since, until)
@@ -87,4 +87,5 @@ def search_request(args: MultiDict[str, str]) -> SearchRequest:
         caption_only=_flag(args, "caption"),
         within=args.get("within", ""),
         recency=_choice(args, "recency", Recency, Recency(current_app.config["RECENCY"])),
+        versions=_choice(args, "versions", Versions, Versions.GROUPED),
     )
