@@ -116,6 +116,7 @@ class StoryGroups:
         return docs, np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
 
     def per_value(self, codes: np.ndarray, docs: np.ndarray, size: int) -> np.ndarray:
+        size = max(size, int(codes.max()) + 1) if len(codes) else size
         groups = self.groups[docs]
         alone = groups < 0
         counts = np.bincount(codes[alone], minlength=size)

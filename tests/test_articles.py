@@ -387,4 +387,4 @@ def test_expected_items_counts_files_and_feed_lines(tmp_path: Path) -> None:
     from tests.conftest import SAMPLES
 
     read = list(read_articles([SAMPLES, tmp_path / "missing"]))
-    assert expected_items([SAMPLES, tmp_path / "missing"]) == len(read) == 30
+    assert expected_items([SAMPLES, tmp_path / "missing"]) == len(read) == 32

@@ -16,13 +16,13 @@ from index.build import BuildFailed, build_index
 from index.generations import IndexUnavailable
 from index.model import Article
 from search.engine import Searcher
-from search.request import SearchRequest
+from search.request import SearchRequest, Versions
 from tests.conftest import REFERENCE, ROOT, SAMPLES
 
 
 def _ids(root: Path) -> set[str]:
     searcher = Searcher(root)
-    response = searcher.search(SearchRequest(query="", per_page=50))
+    response = searcher.search(SearchRequest(query="", per_page=50, versions=Versions.ALL))
     searcher.close()
     return {hit.id for hit in response.hits}
 

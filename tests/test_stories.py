@@ -351,3 +351,25 @@ def test_a_deleted_copy_is_not_grouped() -> None:
     found = stories.group(copies, words, days, np.array([True, False, True]), 0.4)
     assert found.groups.tolist() == [0, -1, 0]
     assert found.members.tolist() == [2, 0]  # as complete: the earliest leads
+
+
+def test_year_facets_count_stories_of_many_years(tmp_path: Path) -> None:
+    """Two versions dated in one year, singles in others: the counts cover every year."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    for number, record in enumerate(records):
+        if not record["id"].startswith("strike"):
+            record["published"] = f"{2000 + number}-01-01"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(record) + "\n" for record in records))
+    root = tmp_path / "index"
+    build_index([feed], root)
+    engine, reference = Searcher(root), ReferenceSearcher(root)
+    try:
+        mine = engine.search(SearchRequest())
+        assert mine.facets == reference.search(SearchRequest()).facets
+    finally:
+        engine.close()
+        reference.close()
+    years = {value.value: (value.count, value.articles) for value in mine.facets["year"]}
+    assert years["2024"] == (1, 3) and len(years) == 10
