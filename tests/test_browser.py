@@ -410,6 +410,57 @@ def test_screenshots(
             shots.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_story_versions_screenshots(
+    browser: Browser, live_server: str, scheme: Literal["light", "dark"], tmp_path: Path
+) -> None:
+    """The README's screenshots of a story's versions: the result with its versions
+    opened, and the article page's diff from the closest version (1280 wide)."""
+    folder = Path(os.environ.get("SCOOP_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = browser.new_context(viewport=DESKTOP, color_scheme=scheme, device_scale_factor=1)
+    try:
+        page = shots.new_page()
+        page.goto(live_server + "/search?q=pier+4+ferry")
+        hit = page.locator(".hit", has=page.locator("details.versions")).first
+        hit.locator("summary").click()
+        expect(hit.locator(".versions-list li")).to_have_count(2)
+        hit.screenshot(path=str(folder / f"versions-1280-{scheme}.png"), animations="disabled")
+        hit.get_by_role("link", name="What differs between them").click()
+        story = page.get_by_role("complementary", name="3 versions of this story")
+        expect(story.locator("ins").first).to_be_visible()
+        story.screenshot(path=str(folder / f"diff-1280-{scheme}.png"), animations="disabled")
+    finally:
+        shots.close()
+    for kind in ("versions", "diff"):
+        assert (folder / f"{kind}-1280-{scheme}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_story_is_one_result_whose_versions_open_and_differ(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/search?q=ferry")
+    expect(page.get_by_text(re.compile(r"versions of a story are one result"))).to_be_visible()
+    titles = page.locator(".hit-title").all_inner_texts()
+    versions = {
+        "Pier 4 Ferry Made Permanent; City Orders Two Electric Boats",
+        "Pier 4 Ferry Will Become a Permanent Service",
+        "Council Votes to Keep the Pier 4 Ferry for Good",
+    }
+    assert len(versions & set(titles)) == 1
+    story = page.locator("details.versions").first
+    expect(story.locator(".versions-list")).to_be_hidden()
+    story.locator("summary", has_text="3 versions of this story").click()
+    expect(story.locator(".versions-list li a")).to_have_count(2)
+    story.get_by_role("link", name="What differs between them").click()
+    page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}\?q=ferry#versions$"))
+    aside = page.get_by_role("complementary", name="3 versions of this story")
+    expect(aside.locator("ins").first).to_be_in_viewport()
+    expect(aside.locator("del").first).to_be_visible()
+    page.goto(live_server + "/search?q=ferry")
+    page.get_by_role("link", name="Show every version").click()
+    page.wait_for_url(re.compile(r"versions=all"))
+    assert len(versions & set(page.locator(".hit-title").all_inner_texts())) == 3
+
+
 HOSTILE = [
     {
         "id": "script",
