@@ -373,3 +373,22 @@ def test_year_facets_count_stories_of_many_years(tmp_path: Path) -> None:
         reference.close()
     years = {value.value: (value.count, value.articles) for value in mine.facets["year"]}
     assert years["2024"] == (1, 3) and len(years) == 10
+
+
+def test_exports_and_feeds_follow_the_versions_choice(client) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    import feedparser
+
+    grouped = client.get("/api/search?q=strike").get_json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/search.csv?q=strike").get_data(True))))
+    every = list(
+        csv.DictReader(io.StringIO(client.get("/search.csv?q=strike&versions=all").get_data(True)))
+    )
+    assert (len(rows), len(every)) == (grouped["total"], grouped["articles"])
+    feed = feedparser.parse(client.get("/search.atom?q=strike").get_data())
+    all_feed = feedparser.parse(client.get("/search.atom?q=strike&versions=all").get_data())
+    assert (len(feed.entries), len(all_feed.entries)) == (grouped["total"], grouped["articles"])
+    lines = client.get("/api/search?q=strike&format=jsonl&versions=all").get_data(True)
+    assert len(lines.splitlines()) == grouped["articles"]
