@@ -370,6 +370,7 @@ def stats(index_root: Path) -> None:
         ("previous generation", figures.previous or "(none)"),
         ("size on disk", f"{figures.bytes_on_disk / 1e6:,.1f} MB"),
         ("terms", f"{figures.terms:,}"),
+        ("stories in versions", f"{figures.stories:,} ({figures.grouped:,} articles)"),
         ("oldest article", str(figures.oldest or "(undated)")),
         ("newest article", str(figures.newest or "(undated)")),
         ("last update", figures.created),

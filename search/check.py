@@ -170,6 +170,9 @@ class Stats:
     newest: date | None
     created: str
     previous: str | None
+    stories: int = 0
+    """Story groups (articles nearly the same as another), and the articles in them."""
+    grouped: int = 0
 
 
 def index_stats(root: Path) -> Stats:
@@ -190,6 +193,8 @@ def index_stats(root: Path) -> Stats:
             newest=_day(int(dated.max())) if dated.size else None,
             created=generation.created,
             previous=generations.previous_name(root),
+            stories=opened.stories.stories.count,
+            grouped=len(opened.stories.stories.members),
         )
     finally:
         opened.searcher.close()

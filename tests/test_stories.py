@@ -392,3 +392,12 @@ def test_exports_and_feeds_follow_the_versions_choice(client) -> None:  # type: 
     assert (len(feed.entries), len(all_feed.entries)) == (grouped["total"], grouped["articles"])
     lines = client.get("/api/search?q=strike&format=jsonl&versions=all").get_data(True)
     assert len(lines.splitlines()) == grouped["articles"]
+
+
+def test_stats_count_the_stories_in_versions(root: Path) -> None:
+    from search.check import index_stats
+
+    figures = index_stats(root)
+    assert (figures.stories, figures.grouped) == (2, 5)
+    printed = CliRunner().invoke(cli, ["stats", "--index", str(root)])
+    assert "stories in versions  2 (5 articles)" in printed.output
