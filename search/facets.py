@@ -101,7 +101,11 @@ def facets(
     authors most results first, then by name (case-insensitively), years oldest first,
     months in calendar order."""
     counted = counts(columns, mask, unfiltered, request, where, counting)
-    articles = counts(columns, mask, unfiltered, request, where, Articles())
+    articles = (
+        counted
+        if isinstance(counting, Articles)
+        else counts(columns, mask, unfiltered, request, where, Articles())
+    )
     found: Facets = {}
     for name, values in counted.items():
         order = sorted(values.items(), key=lambda item: (-item[1], item[0].lower()))
