@@ -401,3 +401,11 @@ def test_stats_count_the_stories_in_versions(root: Path) -> None:
     assert (figures.stories, figures.grouped) == (2, 5)
     printed = CliRunner().invoke(cli, ["stats", "--index", str(root)])
     assert "stories in versions  2 (5 articles)" in printed.output
+
+
+def test_the_page_says_its_facets_count_stories(client) -> None:  # type: ignore[no-untyped-def]
+    page = " ".join(client.get("/search?q=strike").get_data(as_text=True).split())
+    assert "Counts are of stories: a story's versions count once." in page
+    assert 'title="1 story, 3 articles"' in page
+    every = " ".join(client.get("/search?q=strike&versions=all").get_data(as_text=True).split())
+    assert "Counts are of stories" not in every and "1 story, 3 articles" not in every

@@ -152,6 +152,8 @@ class FacetItem:
     count: int
     href: str
     selected: bool = False
+    articles: int = 0
+    """The articles among the ``count`` results (more when versions of a story count once)."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,13 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
             if not selected:
                 names.append(value.value)
             items.append(
-                FacetItem(value.value, value.count, links.search({"author": names}), selected)
+                FacetItem(
+                    value.value,
+                    value.count,
+                    links.search({"author": names}),
+                    selected,
+                    value.articles,
+                )
             )
         note = "Any of the chosen authors" if len(search.authors) > 1 else ""
         groups.append(facet_group("Authors", items, len(authors), note))
@@ -297,12 +305,15 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
             month = int(value.value[-2:])
             selected = search.month == month
             href = links.search({"month": None if selected else str(month)})
-            items.append(FacetItem(_month_label(search.year, month), value.count, href, selected))
+            label = _month_label(search.year, month)
+            items.append(FacetItem(label, value.count, href, selected, value.articles))
         groups.append(facet_group(f"Months of {search.year}", items, len(months)))
     else:
         years = response.facets.get("year", ())[::-1]
         items = [
-            FacetItem(value.value, value.count, links.search({"year": value.value}))
+            FacetItem(
+                value.value, value.count, links.search({"year": value.value}), False, value.articles
+            )
             for value in listed(years)
         ]
         if items:
@@ -321,7 +332,13 @@ def facet_groups(response: SearchResponse, links: Links) -> list[FacetGroup]:
                 selected = search.scope is scope
                 change = {"in": None if selected else scope.value, "caption": None}
             items.append(
-                FacetItem(WHERE_LABELS[value.value], value.count, links.search(change), selected)
+                FacetItem(
+                    WHERE_LABELS[value.value],
+                    value.count,
+                    links.search(change),
+                    selected,
+                    value.articles,
+                )
             )
         if items:
             groups.append(facet_group("Where it matched", items, len(items)))
