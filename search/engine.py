@@ -156,9 +156,11 @@ class Opened:
         ``allowance`` when given)."""
         return read_query(self.searcher, text, scope, self.expander, allowance)
 
-    def counting(self, request: SearchRequest) -> Counting:
-        """How the request's results are counted: stories, unless it asks for every version."""
-        return self.stories if request.versions is Versions.GROUPED else Articles()
+    def counting(self, request: SearchRequest, matched: np.ndarray) -> Counting:
+        """How the request's results are counted: stories, unless it asks for every version
+        or none of the ``matched`` articles (before an author filter) has another version."""
+        grouped = request.versions is Versions.GROUPED and self.stories.any_grouped(matched)
+        return self.stories if grouped else Articles()
 
     def shown(self, request: SearchRequest, ranked: Ranked) -> Ranked:
         """The results a request shows: one per story unless it asks for every version."""
@@ -336,7 +338,7 @@ class Searcher:
         first = (request.page - 1) * request.per_page
         page = _page(opened, shown, sort, first, request.per_page)
         counts = np.bincount(shown.buckets[shown.mask], minlength=len(Bucket))
-        counting = opened.counting(request)
+        counting = opened.counting(request, unfiltered.mask)
         return Answer(
             total=shown.total,
             page=page,

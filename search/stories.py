@@ -74,6 +74,10 @@ class StoryGroups:
     def groups(self) -> np.ndarray:
         return self.stories.groups
 
+    def any_grouped(self, mask: np.ndarray) -> bool:
+        """Whether any article of ``mask`` has another version."""
+        return self.stories.count > 0 and bool(np.any(mask & (self.groups >= 0)))
+
     def members(self, docnum: int) -> np.ndarray:
         """The versions of ``docnum``'s story, lead first (just itself when alone)."""
         group = int(self.groups[docnum])
